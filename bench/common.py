@@ -1,0 +1,43 @@
+"""What the benchmarks share: a knowledge base under bench/out/, eval loading, percentiles, memory."""
+
+from __future__ import annotations
+
+import json
+import resource
+from pathlib import Path
+
+from bot.settings import Settings, StoreSettings
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def bench_settings(name: str = "kb", **overrides) -> Settings:
+    root = OUT / name
+    return Settings(_env_file=None, data_dir=root / "data", store=StoreSettings(path=root / "index"), **overrides)
+
+
+def bench_kb(name: str = "kb"):
+    """The bundled knowledge, indexed once under bench/out/ and reused."""
+    from bot.knowledge.base import KnowledgeBase
+
+    kb = KnowledgeBase(bench_settings(name))
+    if not kb.catalog.papers:
+        kb.ingest()
+    return kb
+
+
+def load_eval(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

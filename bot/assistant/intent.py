@@ -1,0 +1,64 @@
+"""What a recruiter's message asks for, read from its words (the offline engine's parser)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["draft", "find", "year", "venue", "coauthors", "count", "summary", "papers", "list"]
+
+_DRAFT = re.compile(r"^\s*(?:please\s+)?(?:draft|write|compose|prepare|r[ée]dige[rz]?|[ée]cri[rsv]\w*)\b|"
+                    r"\b(?:outreach|first[- ]contact|cold)\s+(?:message|email|e-mail|note)\b", re.I)
+_FIND = re.compile(r"\b(?:which|what)\s+(?:candidates|people|researchers|authors|experts)\b|"
+                   r"\bwho\s+(?:in the pool\s+)?(?:has|have|had|is|are|else)\b|\bwho\b.*\b(?:worked|works|working|"
+                   r"experience|expert)\b|\b(?:find|list|show)\s+(?:me\s+)?(?:candidates|people|experts|researchers)\b|"
+                   r"\bqui\s+a\s+travaill", re.I)
+_COAUTHORS = re.compile(r"co-?authors?|co-?authored|collaborat\w*|with whom|who (?:else )?(?:wrote|worked on)|"
+                        r"co-?auteurs?", re.I)
+_YEAR = re.compile(r"\bwhat year\b|\bwhich year\b|\bwhen\b|\bin what year\b|\byear\b.*\?$|quelle ann[ée]e|\bquand\b",
+                   re.I)
+_VENUE = re.compile(r"\bwhere\b|\b(?:which|what) (?:venue|conference|journal)\b|\bvenue\b|\bo[uù] (?:a|est)\b", re.I)
+_COUNT = re.compile(r"\bhow many\b|\bcombien\b", re.I)
+_SUMMARY = re.compile(r"\btell me about\b|\bwho is\b|\bsummar|\bprofile\b|\boverview\b|\bparle[- ]moi\b", re.I)
+_LIST = re.compile(r"\b(?:what|which)\b.*\b(?:publish|papers?|work)\b.*\b(?:in|since|after|before)\s+(?:19|20)\d\d\b|"
+                   r"\blist\b.*\bpapers\b|\ball (?:of )?(?:his|her|their) papers\b", re.I)
+_CHANNEL = re.compile(r"\b(linkedin|whatsapp|telegram|e-?mail)\b", re.I)
+_PURPOSE = re.compile(r"\b(?:about|for|regarding|concernant|pour)\b\s+(.*)$", re.I | re.S)
+_YEAR_VALUE = re.compile(r"\b(19[89]\d|20[0-3]\d)\b")
+
+
+@dataclass
+class Intent:
+    """The parsed request."""
+
+    kind: Kind
+    channel: str = "email"
+    purpose: str = ""
+    years: list[int] = field(default_factory=list)
+
+
+def read_intent(text: str, names_a_candidate: bool) -> Intent:
+    """Reads the intent; fact questions win over topic questions because they ask for one thing."""
+    years = [int(y) for y in _YEAR_VALUE.findall(text)]
+    if _DRAFT.search(text):
+        channel = (_CHANNEL.search(text).group(1).lower() if _CHANNEL.search(text) else "email").replace("e-mail", "email")
+        purpose = _PURPOSE.search(text)
+        return Intent("draft", channel=channel, purpose=purpose.group(1).strip(" .?") if purpose else "")
+    if not names_a_candidate and _FIND.search(text):
+        return Intent("find")
+    if _COAUTHORS.search(text):
+        return Intent("coauthors")
+    if _COUNT.search(text):
+        return Intent("count", years=years)
+    if _YEAR.search(text) and not years:
+        return Intent("year")
+    if _VENUE.search(text):
+        return Intent("venue")
+    if _SUMMARY.search(text) and names_a_candidate:
+        return Intent("summary")
+    if years and names_a_candidate and _LIST.search(text):
+        return Intent("list", years=years)
+    if not names_a_candidate and not _FIND.search(text):
+        return Intent("papers")
+    return Intent("papers")

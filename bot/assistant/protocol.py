@@ -1,0 +1,71 @@
+"""What the front ends (CLI, Telegram) may rely on: the assistant's protocol and its conversation state."""
+
+from __future__ import annotations
+
+from typing import AsyncIterator, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from bot.models import Answer, Candidate, Citation, Draft, Paper
+
+# Sentinel phrases are constants so that tests assert on them, not on wording.
+NOT_FOUND_PHRASE = "I found nothing in the knowledge base that answers this."
+OFFLINE_LABEL = "offline engine"
+FALLBACK_NOTICE = "The language model did not answer; this is the offline engine's answer."
+REMOVED_CLAIM_WARNING = "A sentence that named a paper not in the knowledge base was removed."
+
+Revision = Literal["shorter", "formal", "warmer", "translate", "regenerate"]
+
+
+class CandidateHit(BaseModel):
+    """A candidate found for a topic, with the papers that justify the rank."""
+
+    candidate: Candidate
+    score: float
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+class Conversation(BaseModel):
+    """What a chat remembers between messages; serialisable so it survives restarts."""
+
+    candidate_id: str | None = Field(default=None, description="The candidate being talked about.")
+    last_paper_ids: list[str] = Field(default_factory=list, description="Papers cited by the last answer.")
+    history: list[tuple[str, str]] = Field(default_factory=list, description="(role, text) turns, newest last.")
+    draft: Draft | None = Field(default=None, description="The draft in progress.")
+    approved: list[Draft] = Field(default_factory=list, description="Approved drafts, newest last.")
+
+    def remember(self, role: str, text: str, keep: int = 12) -> None:
+        """Adds a turn and forgets the oldest beyond ``keep``."""
+        self.history.append((role, text))
+        del self.history[:-keep]
+
+
+class AssistantProtocol(Protocol):
+    """The brain, channel-agnostic. Every method is safe to call from a thread."""
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer: ...
+
+    def find(self, topic: str, k: int = 10) -> list[CandidateHit]: ...
+
+    def draft(
+        self,
+        candidate: str,
+        *,
+        channel: str = "email",
+        language: str | None = None,
+        tone: str = "warm",
+        purpose: str = "",
+        conversation: Conversation | None = None,
+    ) -> Draft: ...
+
+    def revise(self, draft: Draft, how: Revision, language: str | None = None) -> Draft: ...
+
+    def stream_ask(self, question: str, conversation: Conversation | None = None) -> AsyncIterator[str | Answer]:
+        """Yields text as it comes, then the final verified Answer last."""
+        ...
+
+    def candidate(self, name: str) -> Candidate | None: ...
+
+    def papers_of(self, candidate_id: str) -> list[Paper]: ...
+
+    def add_pdf(self, candidate: str, data: bytes, filename: str) -> Paper: ...

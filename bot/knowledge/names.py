@@ -1,0 +1,147 @@
+"""Candidate resolution: which people a question names, tolerant of case, diacritics, possessives and typos."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+# Words that begin questions or are common enough to be surnames by accident ("He", "Long", "Which").
+_STOPWORDS = set("""
+a about above after again against all also am an and any are as at be because been before being below between both
+but by can could did do does doing down draft during each email few find for from further had has have having he her
+here hers him his how i if in into is it its just linkedin me message more most my no nor not now of off on once only
+or other our out over own paper papers publish published same she should so some such than that the their them then
+there these they this those through to too under until up very was we were what when where which while who whom why
+will with would you your write tell show list give pull can't year venue work works worked working role team our
+telegram whatsapp first contact outreach recruiting joining join new short long best good
+quel quelle quels quelles article articles travail travaux de des du la le les et en sur pour par avec un une qui
+que dans est ont sont au aux son sa ses
+""".split())
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII with punctuation as spaces: 'Ivan Vulić' -> 'ivan vulic', 'Chien-Sheng' -> 'chien sheng'."""
+    text = text.replace("ø", "o").replace("Ø", "O").replace("ł", "l").replace("Ł", "L").replace("đ", "d")
+    text = text.replace("ß", "ss").replace("æ", "ae").replace("œ", "oe")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", " ", ascii_text).strip()
+
+
+@dataclass
+class Mention:
+    """A span of the question that names one or more candidates."""
+
+    start: int
+    end: int
+    ids: list[str]
+    score: float
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.ids) > 1
+
+
+@dataclass
+class Resolution:
+    """The candidates a question names, and the question with their names taken out."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    remainder: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        """Unambiguous candidates in order of mention."""
+        seen: list[str] = []
+        for mention in self.mentions:
+            if not mention.ambiguous and mention.ids[0] not in seen:
+                seen.append(mention.ids[0])
+        return seen
+
+    @property
+    def choices(self) -> list[str]:
+        """Candidates to choose between when a mention fits several people."""
+        for mention in self.mentions:
+            if mention.ambiguous:
+                return mention.ids
+        return []
+
+
+class NameResolver:
+    """Finds candidates in free text by full name, surname alone, or a near spelling."""
+
+    def __init__(self, names: dict[str, list[str]], weight: dict[str, int] | None = None):
+        """``names`` maps a person id to their names; ``weight`` (paper counts) orders ambiguous choices."""
+        self._weight = weight or {}
+        self._full: dict[str, set[str]] = defaultdict(set)
+        self._surname: dict[str, set[str]] = defaultdict(set)
+        for person_id, variants in names.items():
+            for variant in variants:
+                tokens = fold(variant).split()
+                if not tokens:
+                    continue
+                self._full[" ".join(tokens)].add(person_id)
+                if len(tokens) > 2:
+                    self._full[f"{tokens[0]} {tokens[-1]}"].add(person_id)
+                if len(tokens) >= 2:
+                    self._full["".join(tokens[:-1]) + " " + tokens[-1]].add(person_id)
+                    self._surname[tokens[-1]].add(person_id)
+        self._full_keys = list(self._full)
+        self._surname_keys = [s for s in self._surname if len(s) >= 6]
+
+    def _ordered(self, ids: set[str]) -> list[str]:
+        return sorted(ids, key=lambda i: (-self._weight.get(i, 0), i))
+
+    def resolve(self, text: str) -> Resolution:
+        """The mentions of candidates in ``text``, longest and most exact first."""
+        spans = [(m.start(), m.end(), fold(re.sub(r"['’]s$", "", m.group()))) for m in _TOKEN.finditer(text)]
+        tokens = [s for s in spans if s[2]]
+        taken = [False] * len(tokens)
+        all_lower = text == text.lower()
+        mentions: list[Mention] = []
+
+        def take(i: int, n: int, ids: list[str], score: float) -> None:
+            mentions.append(Mention(tokens[i][0], tokens[i + n - 1][1], ids, score))
+            for j in range(i, i + n):
+                taken[j] = True
+
+        def plausible(i: int, n: int) -> bool:
+            words = [tokens[j][2] for j in range(i, i + n)]
+            if any(taken[i:i + n]) or all(w in _STOPWORDS for w in words):
+                return False
+            capitalised = all(text[tokens[j][0]].isupper() for j in range(i, i + n))
+            return capitalised or all_lower
+
+        for n in (4, 3, 2):  # exact full names, longest first
+            for i in range(len(tokens) - n + 1):
+                key = " ".join(tokens[j][2] for j in range(i, i + n))
+                if not any(taken[i:i + n]) and key in self._full:
+                    take(i, n, self._ordered(self._full[key]), 100.0)
+        for n in (3, 2):  # near spellings of full names
+            for i in range(len(tokens) - n + 1):
+                if not plausible(i, n):
+                    continue
+                key = " ".join(tokens[j][2] for j in range(i, i + n))
+                hit = process.extractOne(key, self._full_keys, scorer=fuzz.ratio, score_cutoff=88)
+                if hit and hit[0].split()[0][0] == key[0]:
+                    take(i, n, self._ordered(self._full[hit[0]]), hit[1])
+        for i, (_, _, word) in enumerate(tokens):  # surnames alone
+            if len(word) < 3 or word in _STOPWORDS or not plausible(i, 1) or text[tokens[i][0]:tokens[i][1]].isupper():
+                continue
+            if word in self._surname:
+                take(i, 1, self._ordered(self._surname[word]), 80.0)
+            elif len(word) >= 6:
+                hit = process.extractOne(word, self._surname_keys, scorer=fuzz.ratio, score_cutoff=88)
+                if hit:
+                    take(i, 1, self._ordered(self._surname[hit[0]]), hit[1] * 0.8)
+        mentions.sort(key=lambda m: m.start)
+        remainder = text
+        for mention in reversed(mentions):
+            remainder = remainder[: mention.start] + remainder[mention.end:]
+        remainder = re.sub(r"\s*['’]s\b", "", remainder)
+        return Resolution(mentions, re.sub(r"\s+", " ", remainder).strip())

@@ -1,0 +1,132 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 (bm25s) fused by reciprocal rank fusion, at the paper level.
+
+When the question names candidates, only their papers are searched, and exactly: a person has tens of
+papers, so a dot product over their vectors is both faster and more faithful than the approximate index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Literal
+
+import bm25s
+import numpy as np
+import Stemmer
+
+from bot.knowledge.catalog import Catalog
+from bot.models import Citation
+from bot.settings import SearchSettings
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "bm25"]
+Ranking = list[tuple[str, float]]  # (paper id, score), best first
+
+
+def rrf(rankings: list[Ranking], k: int) -> Ranking:
+    """Reciprocal rank fusion of several rankings of paper ids."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, (paper_id, _) in enumerate(ranking):
+            fused[paper_id] = fused.get(paper_id, 0.0) + 1.0 / (k + rank + 1)
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def _by_paper(scored: list[tuple[str, float]], chunk_paper: dict[str, str]) -> Ranking:
+    """Chunk scores to paper scores: a paper is as good as its best chunk."""
+    best: dict[str, float] = {}
+    for chunk_id, score in scored:
+        paper_id = chunk_paper.get(chunk_id)
+        if paper_id is not None and score > best.get(paper_id, -np.inf):
+            best[paper_id] = score
+    return sorted(best.items(), key=lambda item: -item[1])
+
+
+class HybridSearcher:
+    """Searches the catalog's chunks; built once per process, then read-only."""
+
+    def __init__(self, catalog: Catalog, store, embedder, settings: SearchSettings):
+        self.catalog = catalog
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self._chunk_ids = list(catalog.data.chunks)
+        self._chunk_paper = {cid: c.paper_id for cid, c in catalog.data.chunks.items()}
+        self._row = {cid: i for i, cid in enumerate(self._chunk_ids)}
+        self._stemmer = Stemmer.Stemmer("english")
+        self._bm25 = bm25s.BM25()
+        if self._chunk_ids:
+            corpus = [catalog.data.chunks[c].text for c in self._chunk_ids]
+            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self._stemmer, show_progress=False)
+            self._bm25.index(tokens, show_progress=False)
+        self._person_vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query's vector, remembered for the next few calls (an answer searches more than once)."""
+        vector = self._queries.get(text)
+        if vector is None:
+            vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+            self._queries[text] = vector
+            if len(self._queries) > 256:
+                self._queries.popitem(last=False)
+        return vector
+
+    def _vectors_of(self, person_id: str) -> tuple[list[str], np.ndarray]:
+        hit = self._person_vectors.get(person_id)
+        if hit is None:
+            hit = self.store.vectors_for_author(person_id)
+            self._person_vectors[person_id] = hit
+            if len(self._person_vectors) > 512:
+                self._person_vectors.popitem(last=False)
+        return hit
+
+    def dense(self, query: str, people: list[str] | None = None, n: int | None = None) -> Ranking:
+        vector = self.embed_query(query)
+        if people:
+            ids, scores = [], []
+            for person in people:
+                chunk_ids, vectors = self._vectors_of(person)
+                if len(chunk_ids):
+                    ids += chunk_ids
+                    scores += (vectors @ vector).tolist()
+            return _by_paper(list(zip(ids, scores)), self._chunk_paper)
+        return _by_paper(self.store.query(vector, n or self.settings.pool), self._chunk_paper)
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk, in catalog order."""
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False,
+                                return_ids=False)[0]
+        if not tokens or not self._chunk_ids:
+            return np.zeros(len(self._chunk_ids), dtype=np.float32)
+        return self._bm25.get_scores(tokens)
+
+    def bm25(self, query: str, people: list[str] | None = None, n: int | None = None) -> Ranking:
+        scores = self.bm25_scores(query)
+        if people:
+            rows = [self._row[c] for p in people for c in self.catalog.chunks_of(p) if c in self._row]
+        else:
+            top = min(n or self.settings.pool, len(scores))
+            rows = np.argpartition(-scores, top - 1)[:top].tolist() if top else []
+        scored = [(self._chunk_ids[r], float(scores[r])) for r in rows if scores[r] > 0]
+        return _by_paper(scored, self._chunk_paper)
+
+    def rank(self, query: str, people: list[str] | None = None, mode: Mode = "hybrid", n: int | None = None) -> Ranking:
+        """Paper ids ranked for the query, within ``people``'s papers when given."""
+        if mode == "dense":
+            return self.dense(query, people, n)
+        if mode == "bm25":
+            return self.bm25(query, people, n)
+        dense = self.dense(query, people, n)
+        ranking = rrf([dense, self.bm25(query, people, n)], self.settings.rrf_k)
+        if people:  # papers neither retriever scored still belong to the person: keep them, last
+            seen = {p for p, _ in ranking}
+            ranking += [(p, 0.0) for p, _ in dense if p not in seen]
+        return ranking
+
+    def search(self, query: str, people: list[str] | None = None, k: int | None = None,
+               mode: Mode = "hybrid") -> list[Citation]:
+        """The best ``k`` papers as citations."""
+        ranking = self.rank(query, people, mode)[: k or self.settings.k]
+        return [Citation(paper=self.catalog.papers[p], score=s) for p, s in ranking if p in self.catalog.papers]

@@ -1,0 +1,130 @@
+"""The Chroma seam: an embedded ``PersistentClient`` by default, a Chroma server by settings.
+
+Vectors are always computed by our embedder and passed in; the collection has no embedding function,
+because Chroma's default one downloads a model and fails offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import numpy as np
+
+from bot.settings import StoreSettings
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 2000
+
+
+class StoreError(RuntimeError):
+    """The vector store cannot be opened or written."""
+
+
+def _chroma():
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb, ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def open_client(settings: StoreSettings):
+    """A Chroma client for the configured mode, or a StoreError that says what to fix."""
+    chromadb, chroma_settings = _chroma()
+    if settings.mode == "server":
+        try:
+            return chromadb.HttpClient(host=settings.host, port=settings.port, settings=chroma_settings)
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError variants
+            raise StoreError(f"cannot reach the Chroma server at {settings.host}:{settings.port}: {exc}") from exc
+    path = settings.path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreError(f"the store folder {path} cannot be written: {exc.strerror or exc}") from exc
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class ChromaStore:
+    """Chunks and their vectors in one Chroma collection, rebuilt when the embedder signature changes."""
+
+    def __init__(self, settings: StoreSettings, signature: str, client: Any = None):
+        self.settings = settings
+        self.signature = signature
+        self.client = client or open_client(settings)
+        self.rebuilt = False
+        self.collection = self._open_collection()
+
+    def _open_collection(self):
+        name = self.settings.collection
+        try:
+            existing = self.client.get_or_create_collection(
+                name=name, embedding_function=None,
+                metadata={"hnsw:space": "cosine", "signature": self.signature},
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot open the Chroma collection {name!r}: {exc}") from exc
+        if (existing.metadata or {}).get("signature") != self.signature:
+            logger.info("index was built with %s; rebuilding for %s", (existing.metadata or {}).get("signature"),
+                        self.signature)
+            self.client.delete_collection(name)
+            self.rebuilt = True
+            existing = self.client.create_collection(
+                name=name, embedding_function=None, metadata={"hnsw:space": "cosine", "signature": self.signature}
+            )
+        return existing
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        offset = 0
+        while True:
+            page = self.collection.get(include=[], limit=10000, offset=offset)
+            out.update(page["ids"])
+            if len(page["ids"]) < 10000:
+                return out
+            offset += 10000
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict], documents: list[str]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            end = start + _BATCH
+            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
+                                   metadatas=metadatas[start:end], documents=documents[start:end])
+
+    def update_metadata(self, ids: list[str], metadatas: list[dict]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            self.collection.update(ids=ids[start:start + _BATCH], metadatas=metadatas[start:start + _BATCH])
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            self.collection.delete(ids=ids[start:start + _BATCH])
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Approximate nearest chunks over the whole collection: (chunk id, cosine similarity)."""
+        k = min(k, self.count())
+        if k <= 0:
+            return []
+        result = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+
+    def vectors_for_author(self, person_id: str) -> tuple[list[str], np.ndarray]:
+        """Every vector of one person's chunks, for an exact search among them."""
+        page = self.collection.get(where={"author_ids": {"$contains": person_id}}, include=["embeddings"])
+        vectors = np.asarray(page["embeddings"], dtype=np.float32) if len(page["ids"]) else np.zeros((0, 384), np.float32)
+        return list(page["ids"]), vectors
+
+    def vectors(self, ids: list[str]) -> np.ndarray:
+        page = self.collection.get(ids=ids, include=["embeddings"])
+        order = {cid: i for i, cid in enumerate(page["ids"])}
+        return np.asarray([page["embeddings"][order[c]] for c in ids], dtype=np.float32)
+
+    def all_metadata(self, where: dict | None = None) -> dict[str, dict]:
+        page = self.collection.get(where=where, include=["metadatas"])
+        return dict(zip(page["ids"], page["metadatas"]))

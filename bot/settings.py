@@ -1,0 +1,126 @@
+"""Settings: the only module that reads the environment.
+
+Every group is a small pydantic model with ``extra="forbid"`` so that a typo in a
+variable name fails loudly instead of being ignored. Variables are prefixed with
+``RECRUITBOT_`` and nested with ``__``: ``RECRUITBOT_LLM__BASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The project root, where the bundled knowledge and prompts live.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    """Where the index and chat state go: $XDG_DATA_HOME/recruitbot, never the working directory."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "recruitbot"
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KnowledgeSettings(_Group):
+    """What the knowledge base is built from."""
+
+    sources: list[Path] = Field(
+        default_factory=lambda: [PROJECT_ROOT / "knowledge"],
+        description="Files or folders ingested by default: papers (.jsonl, .bib), dossiers (.yaml, .md), PDFs.",
+    )
+    company_dir: Path = Field(
+        default=PROJECT_ROOT / "knowledge" / "company",
+        description="Folder with the hiring organisation's pitch facts that drafts may use.",
+    )
+    max_file_mb: float = Field(default=50.0, description="Files larger than this are refused with a clear error.")
+    max_pdf_pages: int = Field(default=200, description="PDFs with more pages than this are refused.")
+
+
+class EmbedderSettings(_Group):
+    """The ONNX MiniLM embedder."""
+
+    max_tokens: int = Field(default=256, description="Texts are truncated to this many word pieces.")
+    batch_size: int = Field(default=32, description="Texts per ONNX run when ingesting.")
+    threads: int = Field(default=0, description="onnxruntime intra-op threads; 0 lets onnxruntime choose.")
+    memory_arena: bool = Field(
+        default=False,
+        description="onnxruntime's CPU memory arena: faster by a few percent, ~0.4 GB more memory.",
+    )
+    cache: bool = Field(
+        default=True,
+        description="Reuse embeddings cached by content hash and model (bundled and local caches).",
+    )
+
+
+class StoreSettings(_Group):
+    """The Chroma vector store: embedded on disk, or a Chroma server."""
+
+    mode: Literal["persistent", "server"] = Field(default="persistent", description="Embedded store or a Chroma server.")
+    path: Path = Field(default_factory=lambda: _default_data_dir() / "index", description="Folder of the embedded store.")
+    host: str = Field(default="127.0.0.1", description="Chroma server host (mode=server).")
+    port: int = Field(default=8000, description="Chroma server port (mode=server).")
+    collection: str = Field(default="recruitbot", description="Name of the Chroma collection.")
+
+
+class SearchSettings(_Group):
+    """Hybrid retrieval."""
+
+    k: int = Field(default=10, description="Papers returned by default.")
+    rrf_k: int = Field(default=60, description="Reciprocal rank fusion constant.")
+    pool: int = Field(default=100, description="Candidates taken from each retriever before fusion.")
+
+
+class LLMSettings(_Group):
+    """The chat model. With no base_url the offline engine answers."""
+
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.")
+    api_key: SecretStr = Field(default=SecretStr("not-needed"), description="API key for the endpoint.")
+    model: str = Field(default="gpt-4o-mini", description="Model name sent to the endpoint.")
+    temperature: float = Field(default=0.3, description="Sampling temperature.")
+    timeout_s: float = Field(default=60.0, description="Seconds before a model call is abandoned.")
+    max_retries: int = Field(default=2, description="Retries on 429 and 5xx, with exponential backoff.")
+    max_tokens: int = Field(default=700, description="Upper bound on tokens generated per call.")
+    structured_output: bool = Field(default=False, description="Ask the endpoint for JSON-schema output.")
+
+
+class TelegramSettings(_Group):
+    """The Telegram front end."""
+
+    token: SecretStr | None = Field(default=None, description="Bot token from @BotFather.")
+    base_url: str = Field(default="https://api.telegram.org/bot", description="Bot API base URL (tests point it at a fake).")
+    base_file_url: str = Field(default="https://api.telegram.org/file/bot", description="Bot API file URL.")
+    admins: list[int] = Field(default_factory=list, description="Telegram user ids with the admin role.")
+    recruiters: list[int] = Field(default_factory=list, description="Telegram user ids with the recruiter role.")
+    allowed_groups: list[int] = Field(default_factory=list, description="Group chat ids the bot answers in.")
+    rate_limit_per_minute: int = Field(default=20, description="Messages per user per minute before throttling.")
+    webhook_url: str | None = Field(default=None, description="Public URL for webhook mode; long polling when unset.")
+    webhook_secret: SecretStr | None = Field(default=None, description="Secret token Telegram sends with webhook calls.")
+    webhook_port: int = Field(default=8443, description="Local port of the webhook listener.")
+    poll_timeout_s: int = Field(default=10, description="Long-polling timeout in seconds.")
+    max_pdf_mb: float = Field(default=20.0, description="Largest PDF accepted from a chat.")
+
+
+class Settings(BaseSettings):
+    """All of recruitbot's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RECRUITBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="forbid",
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="State: chat context, caches.")
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)

@@ -1,0 +1,89 @@
+"""All the wiring: ``build_application`` puts the bot together, ``run`` serves it (polling or webhook)."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, PicklePersistence, TypeHandler
+from telegram.request import BaseRequest
+
+from bot.assistant.protocol import AssistantProtocol
+from bot.settings import Settings
+from bot.telegram import admin, ask, candidates, documents, draft, sources, welcome
+from bot.telegram.access import guard
+from bot.telegram.concurrency import ChatOrderedProcessor
+from bot.telegram.context import CONTEXT_TYPES, RecruitApplication
+from bot.telegram.errors import report_error
+
+logger = logging.getLogger(__name__)
+
+PERSISTENCE_FILE = "telegram.pickle"
+# Updates of different chats handled at once (each may hold a thread for the assistant).
+WORKERS = 8
+# Seconds between saves of chat state; shutdown always saves too.
+PERSIST_EVERY_S = 30
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+class TelegramConfigError(ValueError):
+    """The Telegram settings cannot work (no token, webhook without secret ...)."""
+
+
+def build_application(
+    settings: Settings, assistant: AssistantProtocol, *, request: BaseRequest | None = None
+) -> Application:
+    """The bot, ready to start: handlers, access gate, persistence under settings.data_dir, command menu.
+
+    ``request`` replaces PTB's HTTP client for both API calls and polling (tests use an in-process fake).
+    """
+    telegram = settings.telegram
+    if telegram.token is None:
+        raise TelegramConfigError("No bot token: set RECRUITBOT_TELEGRAM__TOKEN to the token from @BotFather.")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    builder = (
+        ApplicationBuilder()
+        .application_class(RecruitApplication, kwargs={"assistant": assistant, "settings": settings})
+        .token(telegram.token.get_secret_value())
+        .base_url(telegram.base_url)
+        .base_file_url(telegram.base_file_url)
+        .persistence(PicklePersistence(settings.data_dir / PERSISTENCE_FILE, update_interval=PERSIST_EVERY_S))
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(ChatOrderedProcessor(WORKERS))
+        .post_init(welcome.register_commands)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.add_handler(TypeHandler(Update, guard), group=-1)
+    # One group: the first handler that matches wins, so the unknown-command fallback goes last.
+    for feature in (welcome, ask, sources, candidates, draft, admin, documents):
+        application.add_handlers(feature.handlers())
+    application.add_handlers(welcome.fallback_handlers())
+    application.add_error_handler(report_error)
+    logger.info("Telegram application built (%d workers, state in %s)", WORKERS, settings.data_dir)
+    return application
+
+
+def run(settings: Settings, assistant: AssistantProtocol) -> None:
+    """Serves the bot until interrupted: long polling, or a webhook when settings.telegram.webhook_url is set."""
+    telegram = settings.telegram
+    application = build_application(settings, assistant)
+    if not telegram.webhook_url:
+        logger.info("Serving by long polling (timeout %s s)", telegram.poll_timeout_s)
+        application.run_polling(timeout=telegram.poll_timeout_s, allowed_updates=ALLOWED_UPDATES)
+        return
+    if telegram.webhook_secret is None:
+        raise TelegramConfigError("Webhook mode needs RECRUITBOT_TELEGRAM__WEBHOOK_SECRET, so forged updates are refused.")
+    logger.info("Serving by webhook on port %s", telegram.webhook_port)
+    # Needs python-telegram-bot[webhooks] (tornado); PTB raises a clear RuntimeError without it.
+    # The listener serves the public URL's path, so a reverse proxy can pass requests through unchanged.
+    application.run_webhook(
+        listen="0.0.0.0",
+        port=telegram.webhook_port,
+        url_path=urlsplit(telegram.webhook_url).path.lstrip("/"),
+        webhook_url=telegram.webhook_url,
+        secret_token=telegram.webhook_secret.get_secret_value(),
+        allowed_updates=ALLOWED_UPDATES,
+    )

@@ -1,0 +1,49 @@
+"""PDFs sent with a candidate's name as caption: added, or refused with a clear reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes.assistant import build_test_assistant, make_pdf
+from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, running_bot
+
+
+@pytest.fixture
+def telegram_assistant():
+    return build_test_assistant()
+
+
+@pytest.fixture
+async def api():
+    async with FakeTelegramAPI() as server:
+        yield server
+
+
+async def test_a_pdf_with_a_candidate_as_caption_joins_their_papers(api, telegram_assistant, tmp_path):
+    pdf = make_pdf("Streaming Speech Translation with Tiny Models", "Yang Feng", "Abstract. We translate speech.")
+    before = len(telegram_assistant.papers_of("yang-feng"))
+    async with running_bot(bot_settings(api, tmp_path), telegram_assistant):
+        api.push_document(RECRUITER_ID, pdf, "streaming-speech.pdf", "application/pdf", caption="Yang Feng")
+        [reply] = await api.wait_for(lambda: api.sent_to(RECRUITER_ID))
+
+    assert reply["text"].startswith("Added") and "Yang Feng" in reply["text"]
+    assert len(telegram_assistant.papers_of("yang-feng")) == before + 1
+    assert api.calls_to("getFile"), "the file is fetched from Telegram's file URL"
+
+
+async def test_pdfs_that_cannot_be_read_get_a_clear_reason(api, telegram_assistant, tmp_path):
+    settings = bot_settings(api, tmp_path, max_pdf_mb=1)
+    async with running_bot(settings, telegram_assistant):
+        api.push_document(RECRUITER_ID, b"PK\x03\x04 not a pdf", "cv.docx", "application/msword", caption="Yang Feng")
+        api.push_document(RECRUITER_ID, make_pdf("Big"), "big.pdf", "application/pdf", "Yang Feng", file_size=5 << 20)
+        api.push_document(RECRUITER_ID, b"%PDF-1.4 truncated", "broken.pdf", "application/pdf", caption="Yang Feng")
+        api.push_document(RECRUITER_ID, make_pdf("No caption"), "paper.pdf", "application/pdf")
+        replies = await api.wait_for(lambda: len(api.sent_to(RECRUITER_ID)) == 4 and api.sent_to(RECRUITER_ID))
+
+    not_pdf, too_big, unreadable, no_caption = (m["text"] for m in replies)
+    assert "PDF" in not_pdf
+    assert "1 MB" in too_big
+    assert unreadable.startswith("I could not add this PDF:") and len(unreadable) > len("I could not add this PDF: ")
+    assert "caption" in no_caption
+    assert len(api.calls_to("getFile")) == 1, "only the PDF within the limit and with a caption is downloaded"
+    assert "Traceback" not in unreadable and "Error" not in unreadable

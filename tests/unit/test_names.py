@@ -1,0 +1,66 @@
+"""Candidate resolution from the words of a question."""
+
+import pytest
+
+from bot.knowledge.names import NameResolver, fold
+
+NAMES = {
+    "rico-sennrich": ["Rico Sennrich"],
+    "ivan-vulic": ["Ivan Vulić"],
+    "ivan-titov": ["Ivan Titov"],
+    "jiajun-chen": ["Jiajun Chen"],
+    "boxing-chen": ["Boxing Chen"],
+    "keqing-he": ["Keqing He"],
+    "chien-sheng-wu": ["Chien-Sheng Wu"],
+    "anders-sgaard": ["Anders Søgaard"],
+}
+WEIGHT = {"jiajun-chen": 30, "boxing-chen": 20}
+
+
+@pytest.fixture
+def resolver():
+    return NameResolver(NAMES, WEIGHT)
+
+
+def test_fold_strips_diacritics_case_and_punctuation():
+    assert fold("Ivan Vulić") == "ivan vulic"
+    assert fold("Anders Søgaard") == "anders sogaard"
+    assert fold("Chien-Sheng Wu") == "chien sheng wu"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Which of Rico Sennrich's papers is about pronouns?", "rico-sennrich"),
+    ("what did rico senrich write on document translation", "rico-sennrich"),
+    ("Has Sennrich worked on low-resource MT?", "rico-sennrich"),
+    ("papers by Ivan Vulic on lexicons", "ivan-vulic"),
+    ("papers by IVAN VULIĆ", "ivan-vulic"),
+    ("Vulić's dialogue datasets", "ivan-vulic"),
+    ("Who co-authored with Chien-Sheng Wu?", "chien-sheng-wu"),
+    ("Anders Sogaard's work on bias", "anders-sgaard"),
+    ("Which Keqing He paper removes bias?", "keqing-he"),
+])
+def test_resolves_full_names_surnames_case_diacritics_and_typos(resolver, question, expected):
+    resolution = resolver.resolve(question)
+    assert resolution.ids == [expected]
+    assert resolution.choices == []
+
+
+def test_two_people_with_one_surname_is_a_question_not_a_guess(resolver):
+    resolution = resolver.resolve("What has Chen published on evaluation?")
+    assert resolution.ids == []
+    assert resolution.choices == ["jiajun-chen", "boxing-chen"]  # most papers first
+
+
+def test_first_name_alone_shared_by_two_people_resolves_nobody(resolver):
+    assert resolver.resolve("what did Ivan publish?").ids == []
+
+
+def test_common_words_are_not_surnames(resolver):
+    resolution = resolver.resolve("Which candidates have worked on dialogue state tracking? He said so.")
+    assert resolution.ids == [] and resolution.choices == []
+
+
+def test_remainder_drops_the_name_and_possessive(resolver):
+    resolution = resolver.resolve("Which of Rico Sennrich's papers studies pronoun translation?")
+    assert "Sennrich" not in resolution.remainder
+    assert "pronoun translation" in resolution.remainder
