@@ -14,18 +14,30 @@ _FIND = re.compile(r"\b(?:which|what)\s+(?:candidates|people|researchers|authors
                    r"\bwho\s+(?:in the pool\s+)?(?:has|have|had|is|are|else)\b|\bwho\b.*\b(?:worked|works|working|"
                    r"experience|expert)\b|\b(?:find|list|show)\s+(?:me\s+)?(?:candidates|people|experts|researchers)\b|"
                    r"\bqui\s+a\s+travaill", re.I)
-_COAUTHORS = re.compile(r"co-?authors?|co-?authored|collaborat\w*|with whom|who (?:else )?(?:wrote|worked on)|"
-                        r"co-?auteurs?", re.I)
-_YEAR = re.compile(r"\bwhat year\b|\bwhich year\b|\bwhen\b|\bin what year\b|\byear\b.*\?$|quelle ann[ée]e|\bquand\b",
-                   re.I)
-_VENUE = re.compile(r"\bwhere\b|\b(?:which|what) (?:venue|conference|journal)\b|\bvenue\b|\bo[uù] (?:a|est)\b", re.I)
+_COAUTHORS = re.compile(r"\bco-?authors?\b|\bco-?authored\b|\bwith whom\b|^\W*who (?:else )?(?:wrote|worked on)\b|"
+                        r"\bco-?auteurs?\b", re.I)
+_YEAR = re.compile(r"^\W*(?:and\s+)?(?:in\s+)?(?:what|which)\s+year\b|^\W*(?:and\s+)?when\b|\b(?:what|which) year\b|"
+                   r"quelle ann[ée]e|^\W*quand\b", re.I)
+_VENUE = re.compile(r"^\W*(?:and\s+)?where\b|\b(?:which|what) (?:venue|conference|journal)\b|\bwhere (?:was|were|did)\b"
+                    r".*\bpublish|^\W*o[uù]\b", re.I)
 _COUNT = re.compile(r"\bhow many\b|\bcombien\b", re.I)
-_SUMMARY = re.compile(r"\btell me about\b|\bwho is\b|\bsummar|\bprofile\b|\boverview\b|\bparle[- ]moi\b", re.I)
+_SUMMARY = re.compile(r"^\W*(?:tell me about|who is|who's|what do (?:we|you) know about|summari[sz]e|profile|overview|"
+                      r"parle[- ]moi)\b|\b(?:summary|profile|overview) of\b", re.I)
 _LIST = re.compile(r"\b(?:what|which)\b.*\b(?:publish|papers?|work)\b.*\b(?:in|since|after|before)\s+(?:19|20)\d\d\b|"
                    r"\blist\b.*\bpapers\b|\ball (?:of )?(?:his|her|their) papers\b", re.I)
 _CHANNEL = re.compile(r"\b(linkedin|whatsapp|telegram|e-?mail)\b", re.I)
 _PURPOSE = re.compile(r"\b(?:about|for|regarding|concernant|pour)\b\s+(.*)$", re.I | re.S)
 _YEAR_VALUE = re.compile(r"\b(19[89]\d|20[0-3]\d)\b")
+
+
+_FRENCH = re.compile(r"\b(?:quel|quels|quelle|quelles|les|des|du|une|sur|pour|qui|dans|est|ont|sont|avec|travaux|"
+                     r"article|articles|année|où)\b", re.I)
+
+
+def language_of(text: str) -> str:
+    """'fr' or 'en': enough to know when the English-only retrievers are reading a foreign question."""
+    words = len(re.findall(r"\w+", text)) or 1
+    return "fr" if len(_FRENCH.findall(text)) / words > 0.12 else "en"
 
 
 @dataclass

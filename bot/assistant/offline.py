@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from bot.assistant.evidence import measure
-from bot.assistant.intent import Intent
+from bot.assistant.intent import Intent, language_of
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL
 from bot.models import Answer, Candidate, Citation, Paper
 
@@ -37,10 +37,10 @@ def _name_list(names: list[str]) -> str:
 
 
 def _answer(text: str, cited: list[Paper], candidates: list[str], intent: str, ranked: list[str] | None = None,
-            not_found: bool = False) -> Answer:
+            not_found: bool = False, warnings: list[str] | None = None) -> Answer:
     return Answer(text=text, citations=[Citation(paper=p) for p in cited], candidate_ids=candidates,
                   ranked_paper_ids=ranked if ranked is not None else [p.id for p in cited], not_found=not_found,
-                  intent=intent, engine=OFFLINE_LABEL)
+                  intent=intent, engine=OFFLINE_LABEL, warnings=warnings or [])
 
 
 def not_found(kb, candidate: Candidate | None, topic: str, intent: str) -> Answer:
@@ -49,13 +49,20 @@ def not_found(kb, candidate: Candidate | None, topic: str, intent: str) -> Answe
     if candidate is not None:
         papers = kb.catalog.papers_of(candidate.id)
         topics = ", ".join(t.replace("_", " ") for t in candidate.topics[:3]) or "other topics"
-        text += (f" {candidate.name} has no paper on {topic or 'this'} in the knowledge base; "
+        text += (f" {candidate.name} has no paper on that in the knowledge base; "
                  f"their {len(papers)} papers here are on {topics}.")
     return _answer(text, [], [candidate.id] if candidate else [], intent, ranked=[], not_found=True)
 
 
-def answer_about(kb, intent: Intent, query: str, candidate: Candidate, ranking: list[tuple[str, float]]) -> Answer:
-    """Answers a question about one candidate's work from the ranking of their papers."""
+UNSURE_NOTICE = "The question is not in English, which the offline engine reads poorly: check this match."
+
+
+def answer_about(kb, intent: Intent, query: str, candidate: Candidate, ranking: list[tuple[str, float]],
+                 checked: bool = False) -> Answer:
+    """Answers a question about one candidate's work from the ranking of their papers.
+
+    ``checked`` says the papers were chosen by the conversation (a follow-up), not by this query.
+    """
     papers = [kb.catalog.papers[p] for p, _ in ranking if p in kb.catalog.papers]
     ranked = [p.id for p in papers]
     mine = kb.catalog.papers_of(candidate.id)
@@ -78,11 +85,15 @@ def answer_about(kb, intent: Intent, query: str, candidate: Candidate, ranking: 
         return _answer(text, chosen, [candidate.id], intent.kind)
     if not papers:
         return not_found(kb, candidate, query, intent.kind)
-    evidence = measure(kb, query, [candidate.id])
+    warnings: list[str] = []
+    if not checked:
+        evidence = measure(kb, query, [candidate.id])
+        if not evidence.strong():
+            if language_of(query) == "en" or not evidence.plausible():
+                return not_found(kb, candidate, query, intent.kind)
+            warnings.append(UNSURE_NOTICE)
     top = papers[0]
     if intent.kind in ("year", "venue", "coauthors"):
-        if not evidence.strong(dense_floor=0.7, lexical_floor=0.3):
-            return not_found(kb, candidate, query, intent.kind)
         if intent.kind == "year":
             text = f"{_ref(top)} was published in {top.year} ({top.venue}) [1]."
         elif intent.kind == "venue":
@@ -91,16 +102,14 @@ def answer_about(kb, intent: Intent, query: str, candidate: Candidate, ranking: 
             others = [n for n, a in zip(top.authors, top.author_ids) if a != candidate.id]
             text = (f"On {_ref(top)} ({_where(top)}) [1], {candidate.name}'s co-authors were {_name_list(others)}."
                     if others else f"{candidate.name} wrote {_ref(top)} ({_where(top)}) [1] alone.")
-        return _answer(text, [top], [candidate.id], intent.kind, ranked=ranked)
-    if not evidence.strong():
-        return not_found(kb, candidate, query, intent.kind)
+        return _answer(text, [top], [candidate.id], intent.kind, ranked=ranked, warnings=warnings)
     cited = papers[:3]
     lines = [f"The paper of {candidate.name}'s that fits best is {_ref(top)} ({_where(top)}) [1]: "
              f"{best_sentence(top, query)}"]
     if len(cited) > 1:
         lines.append("Also close: " + "; ".join(f"{_ref(p)} ({_where(p)}) [{i}]" for i, p in enumerate(cited[1:], 2))
                      + ".")
-    return _answer("\n".join(lines), cited, [candidate.id], intent.kind, ranked=ranked)
+    return _answer("\n".join(lines), cited, [candidate.id], intent.kind, ranked=ranked, warnings=warnings)
 
 
 def summary(kb, candidate: Candidate) -> Answer:

@@ -9,7 +9,7 @@ from typing import AsyncIterator
 
 from bot.assistant import offline
 from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render
-from bot.assistant.finder import find_candidates
+from bot.assistant.finder import find_candidates, topic_of
 from bot.assistant.intent import read_intent
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, CandidateHit, Conversation, Revision
 from bot.knowledge.retrieve import clean_query, retrieve
@@ -122,11 +122,12 @@ class Assistant:
             return Answer(text=text, citations=cited, candidate_ids=[named[0]], ranked_paper_ids=draft.cited_paper_ids,
                           intent="draft", engine=draft.engine, warnings=draft.warnings)
         if intent.kind == "find":
-            return self._found(clean_query(resolution.remainder), self.find(clean_query(resolution.remainder)))
+            topic = topic_of(resolution.remainder)
+            return self._found(topic, self.find(topic))
         remembered = conversation.candidate_id if conversation and _FOLLOW_UP.search(question) else None
         if not named and remembered and conversation.last_paper_ids and intent.kind in ("year", "venue", "coauthors"):
             ranking = [(p, 1.0) for p in conversation.last_paper_ids if p in kb.catalog.papers]
-            return offline.answer_about(kb, intent, "", kb.catalog.candidates[remembered], ranking)
+            return offline.answer_about(kb, intent, "", kb.catalog.candidates[remembered], ranking, checked=True)
         found = retrieve(kb, question, people=[remembered] if remembered else None)
         if not found.candidate_ids:
             return self._topic_answer(found.query, found.ranking, intent.kind)

@@ -100,8 +100,7 @@ def _segments(text: str) -> list[list[str]]:
             if _inside(m.start(), protected) or token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
             cut, sep_end = m.start("sep"), m.end()
-        if cut > start or out:
-            out.append([text[start:cut], text[cut:sep_end]])
+        out.append([text[start:cut], text[cut:sep_end]])
         start = sep_end
     if start < len(text):
         out.append([text[start:], ""])

@@ -9,8 +9,8 @@ from bot.knowledge.search import Mode, Ranking
 
 # Words that frame a question but say nothing about the work itself.
 _FRAME = re.compile(
-    r"\b(which|what|who|where|when|whose|of|his|her|their|paper|papers|article|articles|work|works|study|"
-    r"publish(?:ed)?|quel(?:le|s|les)?|travail|travaux|de|d)\b", re.IGNORECASE)
+    r"(?<![\w-])(which|what|who|where|when|whose|of|his|her|their|paper|papers|article|articles|work|works|study|"
+    r"publish(?:ed)?|quel(?:le|s|les)?|travail|travaux|de|d)(?![\w-])", re.IGNORECASE)
 
 
 @dataclass

@@ -24,12 +24,29 @@ Mode = Literal["hybrid", "dense", "bm25"]
 Ranking = list[tuple[str, float]]  # (paper id, score), best first
 
 
-def rrf(rankings: list[Ranking], k: int) -> Ranking:
-    """Reciprocal rank fusion of several rankings of paper ids."""
+def rrf(rankings: list[Ranking], k: int, weights: list[float] | None = None) -> Ranking:
+    """Reciprocal rank fusion of several rankings of paper ids, each with a weight (1 by default)."""
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, (paper_id, _) in enumerate(ranking):
-            fused[paper_id] = fused.get(paper_id, 0.0) + 1.0 / (k + rank + 1)
+            fused[paper_id] = fused.get(paper_id, 0.0) + weight / (k + rank + 1)
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def fuse_scores(dense: Ranking, sparse: Ranking, sparse_weight: float) -> Ranking:
+    """Normalised score fusion, for complete rankings of one person's papers.
+
+    Within a person's papers both retrievers score every paper, so scores can be compared directly:
+    measured on the dev questions, this keeps recall@5 at 1.0 where rank fusion lost a paper at rank 6.
+    Cosines are min-max scaled (their floor is arbitrary); BM25 is scaled by its maximum (its floor is 0).
+    """
+    fused: dict[str, float] = {}
+    for ranking, weight, floored in ((dense, 1.0, False), (sparse, sparse_weight, True)):
+        if not ranking:
+            continue
+        high, low = ranking[0][1], 0.0 if floored else ranking[-1][1]
+        for paper_id, score in ranking:
+            fused[paper_id] = fused.get(paper_id, 0.0) + weight * (score - low) / (high - low or 1.0)
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
@@ -119,11 +136,9 @@ class HybridSearcher:
         if mode == "bm25":
             return self.bm25(query, people, n)
         dense = self.dense(query, people, n)
-        ranking = rrf([dense, self.bm25(query, people, n)], self.settings.rrf_k)
-        if people:  # papers neither retriever scored still belong to the person: keep them, last
-            seen = {p for p, _ in ranking}
-            ranking += [(p, 0.0) for p, _ in dense if p not in seen]
-        return ranking
+        if people:
+            return fuse_scores(dense, self.bm25(query, people), self.settings.bm25_weight)
+        return rrf([dense, self.bm25(query, people, n)], self.settings.rrf_k)
 
     def search(self, query: str, people: list[str] | None = None, k: int | None = None,
                mode: Mode = "hybrid") -> list[Citation]:

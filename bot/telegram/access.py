@@ -12,7 +12,7 @@ import enum
 import logging
 import time
 from collections import deque
-from typing import Any, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any, Callable, MutableMapping
 
 from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType
@@ -21,6 +21,9 @@ from telegram.ext import ApplicationHandlerStop
 from bot.settings import TelegramSettings
 from bot.telegram.delivery import send_html, with_retry
 from bot.telegram.formatting import escape
+
+if TYPE_CHECKING:  # context.py imports this module
+    from bot.telegram.context import RecruitContext
 
 logger = logging.getLogger(__name__)
 
@@ -124,12 +127,12 @@ def addressed_to_bot(message: Message | None, username: str | None) -> bool:
     return bool(replied and replied.from_user and replied.from_user.username == username)
 
 
-async def guard(update: Update, context: Any) -> None:
+async def guard(update: Update, context: RecruitContext) -> None:
     """Lets allowed users through; refuses strangers once; stops everything else."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or user.is_bot or chat is None or chat.type == ChatType.CHANNEL:
         raise ApplicationHandlerStop
-    access: AccessControl = context.access
+    access = context.access
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
         if chat.id not in access.settings.allowed_groups:
             logger.debug("Ignored update %s from group %s", update.update_id, chat.id)
@@ -146,7 +149,7 @@ async def guard(update: Update, context: Any) -> None:
         raise ApplicationHandlerStop
 
 
-async def _refuse(update: Update, context: Any, user_id: int) -> None:
+async def _refuse(update: Update, context: RecruitContext, user_id: int) -> None:
     if not context.access.first_refusal(context.bot_data, user_id):
         logger.debug("Ignored stranger %s (update %s)", user_id, update.update_id)
         return
@@ -154,7 +157,7 @@ async def _refuse(update: Update, context: Any, user_id: int) -> None:
     await _say(update, context, REFUSAL)
 
 
-async def _say(update: Update, context: Any, text: str) -> None:
+async def _say(update: Update, context: RecruitContext, text: str) -> None:
     """A short notice: a toast for a button press, a message otherwise."""
     if update.callback_query is not None:
         await with_retry(lambda: update.callback_query.answer(text))
@@ -162,7 +165,7 @@ async def _say(update: Update, context: Any, text: str) -> None:
     await send_html(context.bot, update.effective_chat.id, escape(text))
 
 
-def require_admin(update: Update, context: Any) -> bool:
+def require_admin(update: Update, context: RecruitContext) -> bool:
     """True for admins; the caller replies ADMINS_ONLY otherwise."""
     user = update.effective_user
     return user is not None and context.access.role(context.bot_data, user.id) == Role.ADMIN

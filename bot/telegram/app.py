@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dtm
 import logging
 from urllib.parse import urlsplit
 
@@ -69,13 +70,16 @@ def build_application(
 def run(settings: Settings, assistant: AssistantProtocol) -> None:
     """Serves the bot until interrupted: long polling, or a webhook when settings.telegram.webhook_url is set."""
     telegram = settings.telegram
+    if telegram.webhook_url and telegram.webhook_secret is None:
+        raise TelegramConfigError(
+            "Webhook mode needs RECRUITBOT_TELEGRAM__WEBHOOK_SECRET, so that forged updates are refused."
+        )
     application = build_application(settings, assistant)
     if not telegram.webhook_url:
         logger.info("Serving by long polling (timeout %s s)", telegram.poll_timeout_s)
-        application.run_polling(timeout=telegram.poll_timeout_s, allowed_updates=ALLOWED_UPDATES)
+        timeout = dtm.timedelta(seconds=telegram.poll_timeout_s)
+        application.run_polling(timeout=timeout, allowed_updates=ALLOWED_UPDATES)
         return
-    if telegram.webhook_secret is None:
-        raise TelegramConfigError("Webhook mode needs RECRUITBOT_TELEGRAM__WEBHOOK_SECRET, so forged updates are refused.")
     logger.info("Serving by webhook on port %s", telegram.webhook_port)
     # Needs python-telegram-bot[webhooks] (tornado); PTB raises a clear RuntimeError without it.
     # The listener serves the public URL's path, so a reverse proxy can pass requests through unchanged.

@@ -139,7 +139,8 @@ async def find_candidates(update: Update, context: RecruitContext) -> None:
     started = time.perf_counter()
     async with typing(context.bot, chat_id):
         hits = await asyncio.to_thread(context.assistant.find, topic, FIND_LIMIT)
-    logger.info("Found %d candidates for chat %s in %.0f ms", len(hits), chat_id, (time.perf_counter() - started) * 1000)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.info("Found %d candidates for chat %s in %.0f ms", len(hits), chat_id, elapsed_ms)
     if not hits:
         await send_html(context.bot, chat_id, escape(NOT_FOUND_PHRASE))
         return

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.telegram.context import RecruitContext
 from bot.telegram.delivery import send_html, typing, with_retry
-from bot.telegram.errors import reason
+from bot.telegram.errors import is_refusal, reason
 from bot.telegram.formatting import escape
 
 logger = logging.getLogger(__name__)
@@ -52,11 +52,14 @@ async def add_paper_from_pdf(update: Update, context: RecruitContext) -> None:
         filename = document.file_name or "paper.pdf"
         try:
             paper = await asyncio.to_thread(context.assistant.add_pdf, name, data, filename)
-        except ValueError as exc:
+        except (ValueError, LookupError) as exc:  # unreadable file, or no single candidate by that name
+            if not is_refusal(exc):
+                raise
             logger.info("PDF from chat %s refused (%d bytes): %s", chat_id, len(data), type(exc).__name__)
             await send_html(context.bot, chat_id, escape(f"I could not add this PDF: {reason(exc)}"))
             return
-    logger.info("Added a PDF (%d bytes) in chat %s in %.0f ms", len(data), chat_id, (time.perf_counter() - started) * 1000)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.info("Added a PDF (%d bytes) in chat %s in %.0f ms", len(data), chat_id, elapsed_ms)
     await send_html(context.bot, chat_id, f"Added “{escape(paper.title)}” to the papers of {escape(name)}.")
 
 

@@ -19,7 +19,7 @@ from bot.models import Draft
 from bot.telegram import keyboards
 from bot.telegram.context import RecruitContext
 from bot.telegram.delivery import edit_html, edit_markup, send_html, typing, with_retry
-from bot.telegram.errors import reason
+from bot.telegram.errors import is_refusal, reason
 from bot.telegram.formatting import email_text, escape, format_draft
 from bot.telegram.state import DRAFT_MESSAGE, deref, load_conversation, save_conversation
 
@@ -108,7 +108,9 @@ async def _start_draft(chat_id: int, request: DraftRequest, context: RecruitCont
     try:
         async with typing(context.bot, chat_id):
             draft, name = await asyncio.to_thread(write)
-    except (ValueError, LookupError) as exc:
+    except (ValueError, LookupError) as exc:  # unknown or ambiguous name, unsupported channel
+        if not is_refusal(exc):
+            raise
         await send_html(context.bot, chat_id, escape(f"I could not write that draft: {reason(exc)}"))
         return
     conversation.draft = draft

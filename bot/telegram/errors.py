@@ -24,10 +24,18 @@ TELEGRAM_BUSY = "Telegram asked me to slow down. Please try again in a minute."
 MAX_REASON_CHARS = 300
 
 
+def is_refusal(exc: Exception) -> bool:
+    """True for errors the assistant raises on purpose to refuse a request (bad file, unknown name).
+
+    KeyError, IndexError and validation errors are bugs, not refusals: they go to the error handler.
+    """
+    return isinstance(exc, (ValueError, LookupError)) and not isinstance(exc, (KeyError, IndexError, ValidationError))
+
+
 def reason(exc: Exception) -> str:
-    """The user-facing reason of an error the assistant raised on purpose (ValueError with a message)."""
+    """The user-facing reason of a refusal; a generic one when the message looks like internals."""
     text = str(exc).strip()
-    if isinstance(exc, ValidationError) or not text or len(text) > MAX_REASON_CHARS or "Traceback" in text:
+    if not text or len(text) > MAX_REASON_CHARS or "Traceback" in text:
         return "the file or request could not be read"
     return text
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from bot.assistant.protocol import CandidateHit
+from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit
 from bot.models import Answer, Candidate, Citation, Draft, Paper
 
 MESSAGE_LIMIT = 4096
@@ -162,7 +162,7 @@ def paper_line(paper: Paper, number: int | None = None) -> str:
 
 def format_answer(answer: Answer) -> str:
     """The answer, its warnings, then numbered references with links."""
-    blocks = [escape(answer.text.strip())]
+    blocks = [escape(answer.text.strip() or NOT_FOUND_PHRASE)]
     if answer.warnings:
         blocks.append("\n".join(f"<i>⚠️ {escape(w)}</i>" for w in answer.warnings))
     if answer.citations:
@@ -234,7 +234,7 @@ def format_hits(topic: str, hits: list[CandidateHit]) -> str:
 def format_draft(draft: Draft, name: str, approved: bool = False) -> str:
     """A draft as shown for editing (or once approved), fitted into one message so it can be edited in place."""
     state = "✅ <b>Approved</b>" if approved else "<b>Draft</b>"
-    header = f"{state} for {escape(name)} · {escape(draft.channel)} · {escape(draft.language)} · {escape(draft.tone)}"
+    header = f"{state} for " + " · ".join(escape(v) for v in (name, draft.channel, draft.language, draft.tone))
     if draft.subject:
         header += f"\n<b>Subject:</b> {escape(draft.subject)}"
     footer = "\n".join(f"<i>⚠️ {escape(w)}</i>" for w in draft.warnings)

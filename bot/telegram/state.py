@@ -48,7 +48,7 @@ def save_conversation(chat_data: ChatData, conversation: Conversation) -> None:
 
 def record_answer(conversation: Conversation, question: str, answer: Answer) -> None:
     """Moves the conversation on: the candidate talked about, the papers cited, the turn itself."""
-    if answer.candidate_ids:
+    if len(answer.candidate_ids) == 1:  # an answer about several people changes nobody's context
         conversation.candidate_id = answer.candidate_ids[0]
     conversation.last_paper_ids = [c.paper.id for c in answer.citations]
     # The assistant may already have recorded the turn on the object it was given.

@@ -40,7 +40,8 @@ async def test_a_stranger_is_refused_once_and_learns_nothing_about_candidates(ap
         api.push_text(RECRUITER_ID, "/help")
         await api.wait_for(lambda: len(api.sent_to(RECRUITER_ID)) == 2)
 
-    replies = [c.params for c in api.calls if c.params.get("chat_id") == STRANGER_ID or c.method == "answerCallbackQuery"]
+    replies = [c.params for c in api.calls
+               if c.params.get("chat_id") == STRANGER_ID or c.method == "answerCallbackQuery"]
     assert [r.get("text") for r in replies] == [REFUSAL]
     assert not any(name in REFUSAL for name in names) and not re.search(r"\d", REFUSAL)
     assert assistant.calls == [], "a stranger's messages never reach the assistant"

@@ -34,7 +34,8 @@ PITCH = {
           "to tell you about a research role with us. Would you have twenty minutes for a call next week?",
     "fr": "J'ai lu votre article « {title} » avec grand intérêt. Notre équipe travaille sur des questions proches "
           "et j'aimerais vous présenter un poste de recherche. Auriez-vous vingt minutes la semaine prochaine ?",
-    "de": "Ich habe Ihren Artikel „{title}“ mit großem Interesse gelesen. Unser Team arbeitet an ähnlichen Fragen, "
+    "de": "Ich habe Ihren Artikel „{title}“ mit großem Interesse gelesen. Unser Team arbeitet an ähnlichen "
+          "Fragen, "
           "und ich würde Ihnen gern eine Forschungsstelle vorstellen. Hätten Sie nächste Woche zwanzig Minuten?",
     "es": "He leído su artículo «{title}» con mucho interés. Nuestro equipo trabaja en problemas similares y me "
           "gustaría presentarle un puesto de investigación. ¿Tendría veinte minutos la próxima semana?",

@@ -60,6 +60,7 @@ async def test_long_html_goes_out_as_several_messages_with_the_keyboard_on_the_l
 
 async def test_typing_is_shown_during_long_work_and_settled_before_the_answer(fake, monkeypatch):
     api, bot = fake
+    monkeypatch.setattr("bot.telegram.delivery.TYPING_AFTER_S", 0.0)
     monkeypatch.setattr("bot.telegram.delivery.TYPING_RENEW_S", 0.05)
     async with typing(bot, 5):
         await asyncio.sleep(0.2)
@@ -67,3 +68,10 @@ async def test_typing_is_shown_during_long_work_and_settled_before_the_answer(fa
     assert len(actions) >= 3 and actions[0].params["action"] == "typing"
     await send_html(bot, 5, "done")
     assert api.calls[-1].method == "sendMessage"
+
+
+async def test_quick_work_shows_no_typing(fake):
+    api, bot = fake
+    async with typing(bot, 5):
+        await asyncio.sleep(0.01)
+    assert api.calls_to("sendChatAction") == []

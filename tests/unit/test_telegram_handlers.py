@@ -7,6 +7,8 @@ import logging
 import pytest
 from telegram import Update
 
+from bot.assistant.protocol import NOT_FOUND_PHRASE
+from bot.models import Answer
 from bot.telegram.access import ADMINS_ONLY, GRANTS, THROTTLED
 from bot.telegram.admin import CANNOT_FORGET
 from bot.telegram.app import build_application
@@ -160,3 +162,28 @@ async def test_a_user_over_the_rate_limit_is_told_once_then_ignored(tmp_path):
 async def test_an_unknown_command_points_to_help(bot):
     [reply] = await bot.say("/frobnicate")
     assert reply["text"] == UNKNOWN_COMMAND
+
+
+async def test_a_stream_that_ends_without_a_final_answer_still_shows_its_text(tmp_path):
+    class Unfinished:
+        streams = True
+
+        async def stream_ask(self, question, conversation=None):
+            yield "Partial <text> "
+            yield "& more"
+
+    bot = await _bot(tmp_path, Unfinished())
+    [reply] = await bot.say("Which papers has Yang Feng written?")
+    assert reply["text"] == "Partial <text> & more"
+    await bot.app.shutdown()
+
+
+async def test_an_empty_answer_says_nothing_was_found_rather_than_staying_silent(tmp_path):
+    class Empty:
+        def ask(self, question, conversation=None):
+            return Answer(text="")
+
+    bot = await _bot(tmp_path, Empty())
+    [reply] = await bot.say("Anything?")
+    assert reply["text"] == NOT_FOUND_PHRASE
+    await bot.app.shutdown()
