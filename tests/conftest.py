@@ -11,7 +11,7 @@ import pytest
 from bot.settings import PROJECT_ROOT, Settings, StoreSettings
 
 BUNDLED_PAPERS = PROJECT_ROOT / "knowledge" / "papers" / "acl-anthology.jsonl"
-SMALL_AUTHORS = ("rico-sennrich", "ivan-vulic", "ivan-titov", "zhou-yu")
+SMALL_AUTHORS = ("rico-sennrich", "ivan-vulic", "ivan-titov", "zhou-yu", "yang-feng")
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +69,15 @@ def assistant(full_kb):
     from bot.assistant.service import Assistant
 
     return Assistant(full_kb, Company.load(full_kb.settings.knowledge.company_dir))
+
+
+@pytest.fixture
+def fresh_assistant(tmp_path, small_corpus):
+    """A real offline assistant over a small knowledge base of its own, for tests that change it."""
+    from bot.assistant.drafting import Company
+    from bot.assistant.service import Assistant
+    from bot.knowledge.base import KnowledgeBase
+
+    kb = KnowledgeBase(make_settings(tmp_path / "fresh"))
+    kb.ingest([small_corpus])
+    return Assistant(kb, Company.load(kb.settings.knowledge.company_dir))

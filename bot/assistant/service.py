@@ -109,7 +109,8 @@ class Assistant:
         kb = self.kb
         resolution = kb.resolve(question)
         named = [p for p in resolution.ids if p in kb.catalog.candidates]
-        intent = read_intent(question, bool(named or resolution.choices))
+        remembered = conversation.candidate_id if conversation and _FOLLOW_UP.search(question) else None
+        intent = read_intent(question, bool(named or resolution.choices or remembered))
         if resolution.choices and not named:
             return self._clarify(resolution.choices)
         if intent.kind == "draft":
@@ -124,7 +125,6 @@ class Assistant:
         if intent.kind == "find":
             topic = topic_of(resolution.remainder)
             return self._found(topic, self.find(topic))
-        remembered = conversation.candidate_id if conversation and _FOLLOW_UP.search(question) else None
         if not named and remembered and conversation.last_paper_ids and intent.kind in ("year", "venue", "coauthors"):
             ranking = [(p, 1.0) for p in conversation.last_paper_ids if p in kb.catalog.papers]
             return offline.answer_about(kb, intent, "", kb.catalog.candidates[remembered], ranking, checked=True)

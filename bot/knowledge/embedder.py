@@ -48,7 +48,7 @@ def model_files() -> tuple[Path, Path]:
 class MiniLMEmbedder(Embeddings):
     """Mean-pooled, L2-normalised sentence embeddings from the int8 ONNX MiniLM."""
 
-    def __init__(self, max_tokens: int = 256, batch_size: int = 32, threads: int = 0, memory_arena: bool = False):
+    def __init__(self, max_tokens: int = 256, batch_size: int = 16, threads: int = 0, memory_arena: bool = False):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -61,6 +61,8 @@ class MiniLMEmbedder(Embeddings):
         options = ort.SessionOptions()
         # The arena keeps peak buffers for the process's life (~0.4 GB on abstracts); off by default.
         options.enable_cpu_mem_arena = memory_arena
+        # Length-sorted batches all differ in shape, so cached memory patterns only pile up.
+        options.enable_mem_pattern = memory_arena
         if threads:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3

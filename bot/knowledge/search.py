@@ -19,6 +19,8 @@ from bot.models import Citation
 from bot.settings import SearchSettings
 
 logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG on import; its index-building chatter is not ours to show.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 Mode = Literal["hybrid", "dense", "bm25"]
 Ranking = list[tuple[str, float]]  # (paper id, score), best first

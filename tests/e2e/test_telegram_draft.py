@@ -7,13 +7,13 @@ import pickle
 import pytest
 
 from bot.telegram.app import PERSISTENCE_FILE
-from tests.fakes.assistant import build_test_assistant
+from tests.fakes.assistant import telegram_assistant_for
 from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, button, buttons, running_bot
 
 
 @pytest.fixture
-def telegram_assistant():
-    return build_test_assistant()
+def telegram_assistant(request):
+    return telegram_assistant_for(request)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.models import Answer
-from tests.fakes.assistant import build_test_assistant
+from tests.fakes.assistant import telegram_assistant_for
 from tests.fakes.telegram_api import LIMIT, RECRUITER_ID, FakeTelegramAPI, bot_settings, links, running_bot
 
 
@@ -27,8 +27,8 @@ class LongAnswers:
 
 
 @pytest.fixture
-def telegram_assistant():
-    return build_test_assistant()
+def telegram_assistant(request):
+    return telegram_assistant_for(request)
 
 
 @pytest.fixture

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.assistant import build_test_assistant, make_pdf
+import os
+
+from tests.fakes.assistant import ASSISTANT_ENV, make_pdf, telegram_assistant_for
 from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, running_bot
 
 
 @pytest.fixture
-def telegram_assistant():
-    return build_test_assistant()
+def telegram_assistant(request):
+    """A real assistant of this test's own: adding a PDF changes the knowledge base."""
+    if os.environ.get(ASSISTANT_ENV) == "double":
+        return telegram_assistant_for(request)
+    return request.getfixturevalue("fresh_assistant")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.telegram.welcome import ADMIN_COMMANDS, COMMANDS
-from tests.fakes.assistant import build_test_assistant
+from tests.fakes.assistant import telegram_assistant_for
 from tests.fakes.telegram_api import (
     ADMIN_ID,
     RECRUITER_ID,
@@ -24,8 +24,8 @@ QUESTION = "Which papers has Yang Feng written on simultaneous translation?"
 
 
 @pytest.fixture
-def telegram_assistant():
-    return build_test_assistant()
+def telegram_assistant(request):
+    return telegram_assistant_for(request)
 
 
 @pytest.fixture

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.assistant import build_test_assistant
+from tests.fakes.assistant import telegram_assistant_for
 from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, FakeTelegramAPI, bot_settings, links, running_bot
 
 NEWCOMER = 4242
 
 
 @pytest.fixture
-def telegram_assistant():
-    return build_test_assistant()
+def telegram_assistant(request):
+    return telegram_assistant_for(request)
 
 
 @pytest.fixture

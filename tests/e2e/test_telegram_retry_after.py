@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.telegram.errors import SOMETHING_WENT_WRONG
-from tests.fakes.assistant import build_test_assistant
+from tests.fakes.assistant import telegram_assistant_for
 from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, running_bot
 
 
 @pytest.fixture
-def telegram_assistant():
-    return build_test_assistant()
+def telegram_assistant(request):
+    return telegram_assistant_for(request)
 
 
 @pytest.fixture

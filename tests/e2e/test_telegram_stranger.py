@@ -7,15 +7,16 @@ import re
 import pytest
 
 from bot.telegram.access import REFUSAL
-from tests.fakes.assistant import Recorder, build_test_assistant, make_pdf
+from tests.fakes.assistant import Recorder, make_pdf, telegram_assistant_for
 from tests.fakes.telegram_api import RECRUITER_ID, STRANGER_ID, FakeTelegramAPI, bot_settings, running_bot
 
 ALLOWED_GROUP, OTHER_GROUP = -1001234, -1009999
+QUESTION = "Which papers has Yang Feng written on simultaneous translation?"
 
 
 @pytest.fixture
-def telegram_assistant():
-    return build_test_assistant()
+def telegram_assistant(request):
+    return telegram_assistant_for(request)
 
 
 @pytest.fixture
@@ -52,8 +53,8 @@ async def test_groups_are_answered_only_when_allowed_and_addressed(api, telegram
     settings = bot_settings(api, tmp_path, allowed_groups=[ALLOWED_GROUP])
     async with running_bot(settings, telegram_assistant):
         api.push_text(RECRUITER_ID, "/candidate Yang Feng", chat_id=OTHER_GROUP)
-        api.push_text(RECRUITER_ID, "Which papers has Yang Feng written?", chat_id=ALLOWED_GROUP)
-        api.push_text(RECRUITER_ID, "@recruit_test_bot Which papers has Yang Feng written?", chat_id=ALLOWED_GROUP)
+        api.push_text(RECRUITER_ID, "Which papers has Yang Feng written on dialogue?", chat_id=ALLOWED_GROUP)
+        api.push_text(RECRUITER_ID, f"@recruit_test_bot {QUESTION}", chat_id=ALLOWED_GROUP)
         api.push_text(RECRUITER_ID, "/candidate@recruit_test_bot Yang Feng", chat_id=ALLOWED_GROUP)
         api.push_text(RECRUITER_ID, "/help@recruit_test_bot", chat_id=ALLOWED_GROUP)
         # One chat's updates are handled in order, so /help's reply comes last.

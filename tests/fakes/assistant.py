@@ -13,11 +13,8 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 import threading
 from collections import Counter
-from pathlib import Path
 from typing import Any, AsyncIterator
 
 from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit, Conversation, Revision
@@ -221,31 +218,20 @@ class Recorder:
         return recorded
 
 
-# Set to "real" to run the Telegram e2e tests against bot.assistant.service instead of the double.
-ASSISTANT_ENV = "RECRUITBOT_TELEGRAM_TEST_ASSISTANT"
+# Set to "real" to run the Telegram e2e tests against the session's real assistant (tests/conftest.py).
+ASSISTANT_ENV = "TELEGRAM_E2E_ASSISTANT"
 
 
-def build_test_assistant(**options: Any) -> Any:
-    """The assistant the Telegram tests run against: the double, or the real one when ASSISTANT_ENV=real.
-
-    Options (streams, delays) only apply to the double; tests that need them call FakeAssistant directly.
-    """
-    if os.environ.get(ASSISTANT_ENV) == "real" and not options:
-        return _real_assistant()
+def build_test_assistant(**options: Any) -> FakeAssistant:
+    """The double the Telegram tests use; ``options`` as FakeAssistant takes them (streams, delays)."""
     return FakeAssistant(**options)
 
 
-@functools.lru_cache(maxsize=1)
-def _real_assistant() -> Any:
-    """The real assistant over a copy of the default index, so tests that add PDFs change nothing outside."""
-    from bot.assistant.service import build_assistant
-    from bot.settings import Settings, StoreSettings
-
-    defaults = Settings(_env_file=None)
-    work = Path(tempfile.mkdtemp(prefix="recruitbot-e2e-"))
-    if defaults.store.path.exists():
-        shutil.copytree(defaults.store.path, work / "index")
-    return build_assistant(Settings(data_dir=work, store=StoreSettings(path=work / "index"), _env_file=None))
+def telegram_assistant_for(request: Any) -> Any:
+    """The e2e tests' assistant: the real one (fixture ``assistant``), or the double when ASSISTANT_ENV=double."""
+    if os.environ.get(ASSISTANT_ENV) == "double":
+        return build_test_assistant()
+    return request.getfixturevalue("assistant")
 
 
 def make_pdf(*lines: str) -> bytes:
