@@ -86,6 +86,19 @@ class LLMEngine:
         subject = data.get("subject")
         return data["body"].strip(), subject.strip() if isinstance(subject, str) and subject.strip() else None
 
+    def english(self, question: str) -> str:
+        """The question in English for retrieval; the question itself when the model cannot help."""
+        system, user = self.prompts["translate_query"].render(question=question)
+        try:
+            translated = self.model.complete(system, user).strip()
+        except LLMError:
+            return question
+        # A translation that lost the names would lose the candidate: keep the original then.
+        names = self.kb.resolve(question).ids
+        if not translated or (names and self.kb.resolve(translated).ids[:1] != names[:1]):
+            return question
+        return translated
+
     # -- answers -------------------------------------------------------------------------------------------
     def _answer_prompt(self, question: str, offline: Answer) -> tuple[dict[str, Paper], str, str]:
         papers = [c.paper for c in offline.citations]

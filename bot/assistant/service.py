@@ -10,7 +10,7 @@ from typing import AsyncIterator
 from bot.assistant import offline
 from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render
 from bot.assistant.finder import find_candidates, topic_of
-from bot.assistant.intent import read_intent
+from bot.assistant.intent import language_of, read_intent
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, CandidateHit, Conversation, Revision
 from bot.knowledge.retrieve import clean_query, retrieve
 from bot.models import Answer, Candidate, Citation, Draft, Paper
@@ -106,6 +106,9 @@ class Assistant:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
 
     def _offline_answer(self, question: str, conversation: Conversation | None) -> Answer:
+        if self.model is not None and language_of(question) != "en":
+            # The retrievers read English; the model rewrites the question for them, names kept.
+            question = self._llm.english(question)
         kb = self.kb
         resolution = kb.resolve(question)
         named = [p for p in resolution.ids if p in kb.catalog.candidates]
@@ -219,6 +222,9 @@ def build_assistant(settings, kb=None) -> Assistant:
     from bot.knowledge.base import KnowledgeBase
     from bot.llm import build_chat_model
 
+    from bot.prompts import load_prompts
+
+    load_prompts()  # a broken prompt file fails here, at start-up, whichever engine runs
     kb = kb or KnowledgeBase(settings)
     if not kb.catalog.papers:
         kb.ingest()

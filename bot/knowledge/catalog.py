@@ -7,7 +7,6 @@ BM25 can be built and an unchanged file can be skipped without being parsed agai
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from collections import Counter

@@ -149,7 +149,11 @@ class Ingestor:
             if error:
                 report.failed.append(error)
                 continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                report.failed.append(LoadError(key, f"cannot be read: {exc.strerror or exc}"))
+                continue
             old = sources.get(key)
             if old and old.digest == digest and not stale_store:
                 report.unchanged += len(old.paper_ids) + len(old.dossier_ids)

@@ -59,11 +59,16 @@ def load_papers_jsonl(path: Path) -> tuple[list[Paper], list[LoadError]]:
     """Papers in the format of the bundled Anthology extract, one JSON object per line."""
     papers, errors = [], []
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as exc:
         return [], [LoadError(str(path), f"cannot be read: {exc.strerror or exc}")]
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw_bytes in enumerate(handle, start=1):
+            try:
+                raw = raw_bytes.decode("utf-8")
+            except UnicodeDecodeError:
+                errors.append(LoadError(str(path), "is not UTF-8 text", line=number))
+                continue
             if not raw.strip():
                 continue
             try:

@@ -66,6 +66,21 @@ def test_one_broken_file_or_line_never_stops_the_rest(tmp_path, small_corpus):
     assert kb.catalog.candidates["rico-sennrich"].languages == ["de", "en"]
 
 
+def test_oversized_missing_and_non_utf8_input_are_reported_and_the_rest_loads(tmp_path, small_corpus):
+    from bot.settings import KnowledgeSettings
+
+    big = small_corpus / "papers" / "big.jsonl"
+    big.write_text("x" * 600_000)
+    (small_corpus / "papers" / "latin1.jsonl").write_bytes('{"id": "L-1", "title": "Caf\xe9"}\n'.encode("latin-1"))
+    settings = make_settings(tmp_path, knowledge=KnowledgeSettings(max_file_mb=0.5))
+    report = KnowledgeBase(settings).ingest([small_corpus, tmp_path / "nowhere.jsonl"])
+    messages = [str(e) for e in report.failed]
+    assert any("big.jsonl" in m and "over the 0.5 MB limit" in m for m in messages)
+    assert any("latin1.jsonl:1" in m and "not UTF-8" in m for m in messages)
+    assert any("nowhere.jsonl" in m and "does not exist" in m for m in messages)
+    assert report.added > 50
+
+
 def test_embedder_change_rebuilds_the_index(tmp_path, small_corpus):
     KnowledgeBase(make_settings(tmp_path)).ingest([small_corpus])
     changed = make_settings(tmp_path, embedder=EmbedderSettings(max_tokens=128))

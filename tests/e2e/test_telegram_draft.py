@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import pickle
 
-import pytest
 
 from bot.telegram.app import PERSISTENCE_FILE
-from tests.fakes.assistant import telegram_assistant_for
 from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, button, buttons, running_bot
-
-
-@pytest.fixture
-def telegram_assistant(request):
-    return telegram_assistant_for(request)
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
 
 
 def _edits_of(api: FakeTelegramAPI, message: dict) -> int:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 
 from bot.models import Answer
-from tests.fakes.assistant import telegram_assistant_for
-from tests.fakes.telegram_api import LIMIT, RECRUITER_ID, FakeTelegramAPI, bot_settings, links, running_bot
+from tests.fakes.telegram_api import LIMIT, RECRUITER_ID, bot_settings, links, running_bot
 
 
 class LongAnswers:
@@ -24,17 +22,6 @@ class LongAnswers:
         answer = self.inner.ask(question, conversation)
         body = [f"Paragraph {n}: " + " ".join([answer.text] * 3) + " <&> “quoted”" for n in range(self.paragraphs)]
         return answer.model_copy(update={"text": "\n\n".join(body)})
-
-
-@pytest.fixture
-def telegram_assistant(request):
-    return telegram_assistant_for(request)
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
 
 
 async def test_a_long_answer_is_split_on_paragraph_boundaries_and_nothing_is_lost(api, telegram_assistant, tmp_path):

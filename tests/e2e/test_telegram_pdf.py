@@ -7,7 +7,7 @@ import pytest
 import os
 
 from tests.fakes.assistant import ASSISTANT_ENV, make_pdf, telegram_assistant_for
-from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, running_bot
+from tests.fakes.telegram_api import RECRUITER_ID, bot_settings, running_bot
 
 
 @pytest.fixture
@@ -16,12 +16,6 @@ def telegram_assistant(request):
     if os.environ.get(ASSISTANT_ENV) == "double":
         return telegram_assistant_for(request)
     return request.getfixturevalue("fresh_assistant")
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
 
 
 async def test_a_pdf_with_a_candidate_as_caption_joins_their_papers(api, telegram_assistant, tmp_path):

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 
 from bot.telegram.welcome import ADMIN_COMMANDS, COMMANDS
-from tests.fakes.assistant import telegram_assistant_for
 from tests.fakes.telegram_api import (
     ADMIN_ID,
     RECRUITER_ID,
-    FakeTelegramAPI,
     bot_settings,
     button,
     buttons,
@@ -21,17 +18,6 @@ from tests.fakes.telegram_api import (
 )
 
 QUESTION = "Which papers has Yang Feng written on simultaneous translation?"
-
-
-@pytest.fixture
-def telegram_assistant(request):
-    return telegram_assistant_for(request)
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
 
 
 async def test_a_question_is_answered_with_numbered_references_that_link_to_papers(api, telegram_assistant, tmp_path):

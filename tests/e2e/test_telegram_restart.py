@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 
-from tests.fakes.assistant import telegram_assistant_for
-from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, FakeTelegramAPI, bot_settings, links, running_bot
+from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, bot_settings, links, running_bot
 
 NEWCOMER = 4242
-
-
-@pytest.fixture
-def telegram_assistant(request):
-    return telegram_assistant_for(request)
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
 
 
 async def test_after_a_restart_a_follow_up_still_knows_the_candidate(api, telegram_assistant, tmp_path):

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 
 from bot.telegram.errors import SOMETHING_WENT_WRONG
-from tests.fakes.assistant import telegram_assistant_for
-from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, running_bot
-
-
-@pytest.fixture
-def telegram_assistant(request):
-    return telegram_assistant_for(request)
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
+from tests.fakes.telegram_api import RECRUITER_ID, bot_settings, running_bot
 
 
 async def test_a_429_is_waited_out_and_the_answer_still_arrives_once(api, telegram_assistant, tmp_path):

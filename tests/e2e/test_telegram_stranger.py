@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from bot.telegram.access import REFUSAL
-from tests.fakes.assistant import Recorder, make_pdf, telegram_assistant_for
-from tests.fakes.telegram_api import RECRUITER_ID, STRANGER_ID, FakeTelegramAPI, bot_settings, running_bot
+from tests.fakes.assistant import Recorder, make_pdf
+from tests.fakes.telegram_api import RECRUITER_ID, STRANGER_ID, bot_settings, running_bot
 
 ALLOWED_GROUP, OTHER_GROUP = -1001234, -1009999
 QUESTION = "Which papers has Yang Feng written on simultaneous translation?"
-
-
-@pytest.fixture
-def telegram_assistant(request):
-    return telegram_assistant_for(request)
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
 
 
 async def test_a_stranger_is_refused_once_and_learns_nothing_about_candidates(api, telegram_assistant, tmp_path):

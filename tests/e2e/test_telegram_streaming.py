@@ -6,19 +6,13 @@ import pytest
 
 from bot.telegram.ask import STREAM_EDIT_INTERVAL_S
 from tests.fakes.assistant import FakeAssistant
-from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, links, running_bot
+from tests.fakes.telegram_api import RECRUITER_ID, bot_settings, links, running_bot
 
 
 @pytest.fixture
 def streaming_assistant():
     # Always the double: this is about how the front end shows a stream, whatever engine is behind it.
     return FakeAssistant(streams=True, stream_chunk_delay_s=0.1)
-
-
-@pytest.fixture
-async def api():
-    async with FakeTelegramAPI() as server:
-        yield server
 
 
 async def test_streamed_text_is_edited_at_most_once_a_second_and_ends_with_the_verified_answer(
