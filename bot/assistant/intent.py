@@ -8,7 +8,9 @@ from typing import Literal
 
 Kind = Literal["draft", "find", "year", "venue", "coauthors", "count", "summary", "papers", "list"]
 
-_DRAFT = re.compile(r"^\s*(?:please\s+)?(?:draft|write|compose|prepare|r[ée]dige[rz]?|[ée]cri[rsv]\w*)\b|"
+_DRAFT_VERB = r"(?:draft|write|compose|prepare|r[ée]dige[rz]?|[ée]cri[rsv]\w*)"
+_DRAFT = re.compile(rf"^\W*(?:(?:please|could you|can you|would you|pourriez-vous|peux-tu)\s+)*{_DRAFT_VERB}\b|"
+                    rf"\b{_DRAFT_VERB}\b.{{0,40}}\b(?:message|e-?mail|note|intro|dm|letter|linkedin|whatsapp|telegram)\b|"
                     r"\b(?:outreach|first[- ]contact|cold)\s+(?:message|email|e-mail|note)\b", re.I)
 _FIND = re.compile(r"\b(?:which|what)\s+(?:candidates|people|researchers|authors|experts)\b|"
                    r"\bwho\s+(?:in the pool\s+)?(?:has|have|had|is|are|else)\b|\bwho\b.*\b(?:worked|works|working|"
@@ -26,6 +28,10 @@ _SUMMARY = re.compile(r"^\W*(?:tell me about|who is|who's|what do (?:we|you) kno
 _LIST = re.compile(r"\b(?:what|which)\b.*\b(?:publish|papers?|work)\b.*\b(?:in|since|after|before)\s+(?:19|20)\d\d\b|"
                    r"\blist\b.*\bpapers\b|\ball (?:of )?(?:his|her|their) papers\b", re.I)
 _CHANNEL = re.compile(r"\b(linkedin|whatsapp|telegram|e-?mail)\b", re.I)
+_LANGUAGE = {"french": "fr", "français": "fr", "english": "en", "anglais": "en", "german": "de", "allemand": "de",
+             "spanish": "es", "espagnol": "es", "italian": "it", "portuguese": "pt", "chinese": "zh"}
+_IN_LANGUAGE = re.compile(r"\b(?:in|en)\s+(" + "|".join(_LANGUAGE) + r")\b", re.I)
+_FORMAL = re.compile(r"\bformal|\bofficial|\bformel", re.I)
 _PURPOSE = re.compile(r"\b(?:about|for|regarding|concernant|pour)\b\s+(.*)$", re.I | re.S)
 _YEAR_VALUE = re.compile(r"\b(19[89]\d|20[0-3]\d)\b")
 
@@ -47,6 +53,8 @@ class Intent:
     kind: Kind
     channel: str = "email"
     purpose: str = ""
+    language: str | None = None
+    tone: str = "warm"
     years: list[int] = field(default_factory=list)
 
 
@@ -55,8 +63,11 @@ def read_intent(text: str, names_a_candidate: bool) -> Intent:
     years = [int(y) for y in _YEAR_VALUE.findall(text)]
     if _DRAFT.search(text):
         channel = (_CHANNEL.search(text).group(1).lower() if _CHANNEL.search(text) else "email").replace("e-mail", "email")
-        purpose = _PURPOSE.search(text)
-        return Intent("draft", channel=channel, purpose=purpose.group(1).strip(" .?") if purpose else "")
+        purpose = _PURPOSE.search(_IN_LANGUAGE.sub("", text))
+        language = _IN_LANGUAGE.search(text)
+        return Intent("draft", channel=channel, purpose=purpose.group(1).strip(" .?,") if purpose else "",
+                      language=_LANGUAGE[language.group(1).lower()] if language else None,
+                      tone="formal" if _FORMAL.search(text) else "warm")
     if not names_a_candidate and _FIND.search(text):
         return Intent("find")
     if _COAUTHORS.search(text):

@@ -120,7 +120,8 @@ class Assistant:
             if not named:
                 return Answer(text="Whom should I write to? Name a candidate.", intent="clarify",
                               engine=OFFLINE_LABEL)
-            draft = self.draft(named[0], channel=intent.channel, purpose=intent.purpose, conversation=conversation)
+            draft = self.draft(named[0], channel=intent.channel, purpose=intent.purpose, language=intent.language,
+                               tone=intent.tone, conversation=conversation)
             text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
             cited = [Citation(paper=kb.catalog.papers[p]) for p in draft.cited_paper_ids]
             return Answer(text=text, citations=cited, candidate_ids=[named[0]], ranked_paper_ids=draft.cited_paper_ids,

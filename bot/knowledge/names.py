@@ -117,7 +117,7 @@ class NameResolver:
             capitalised = all(text[tokens[j][0]].isupper() for j in range(i, i + n))
             return capitalised or all_lower
 
-        for n in (4, 3, 2):  # exact full names, longest first
+        for n in (5, 4, 3, 2):  # exact full names, longest first
             for i in range(len(tokens) - n + 1):
                 key = " ".join(tokens[j][2] for j in range(i, i + n))
                 if not any(taken[i:i + n]) and key in self._full:
