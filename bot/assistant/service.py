@@ -17,6 +17,9 @@ from bot.models import Answer, Candidate, Citation, Draft, Paper
 
 logger = logging.getLogger(__name__)
 
+# "Jane Doe's papers", "has Jane Doe published": a person named who may not be in the knowledge base.
+_PERSON = re.compile(r"\b([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})(?:['’]s?\b|\s+(?:publish|work|write|wrote|paper))|"
+                     r"\b(?:of|by|did|has|does)\s+([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})")
 _FOLLOW_UP = re.compile(r"\b(?:he|she|they|his|her|their|him|them|that one|that paper|this paper|it)\b", re.I)
 
 
@@ -133,6 +136,11 @@ class Assistant:
             ranking = [(p, 1.0) for p in conversation.last_paper_ids if p in kb.catalog.papers]
             return offline.answer_about(kb, intent, "", kb.catalog.candidates[remembered], ranking, checked=True)
         found = retrieve(kb, question, people=[remembered] if remembered else None)
+        unknown = _PERSON.search(question)
+        if not found.candidate_ids and unknown and intent.kind != "find":
+            name = (unknown.group(1) or unknown.group(2)).rstrip("'’s")
+            return Answer(text=f"{NOT_FOUND_PHRASE} No candidate called {name} is in the knowledge base.",
+                          not_found=True, intent=intent.kind, engine=OFFLINE_LABEL)
         if not found.candidate_ids:
             return self._topic_answer(found.query, found.ranking, intent.kind)
         candidate = kb.catalog.candidates[found.candidate_ids[0]]

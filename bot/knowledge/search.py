@@ -95,7 +95,9 @@ class HybridSearcher:
     def _vectors_of(self, person_id: str) -> tuple[list[str], np.ndarray]:
         hit = self._person_vectors.get(person_id)
         if hit is None:
-            hit = self.store.vectors_for_author(person_id)
+            # By primary key: a metadata filter ($contains on author_ids) scans, ~60 ms at 100k chunks.
+            chunk_ids = self.catalog.chunks_of(person_id)
+            hit = (chunk_ids, self.store.vectors(chunk_ids) if chunk_ids else np.zeros((0, 384), np.float32))
             self._person_vectors[person_id] = hit
             if len(self._person_vectors) > 512:
                 self._person_vectors.popitem(last=False)

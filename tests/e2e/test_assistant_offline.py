@@ -100,3 +100,9 @@ def test_revisions_shorten_and_formalise_without_losing_citations(assistant):
 def test_drafting_for_nobody_is_a_clear_error(assistant):
     with pytest.raises(UnknownCandidateError):
         assistant.draft("Nobody McNobodyface")
+
+
+def test_a_person_who_is_not_in_the_knowledge_base_is_said_so(assistant):
+    answer = assistant.ask("What has Jane Doe published on machine translation?")
+    assert answer.not_found and NOT_FOUND_PHRASE in answer.text and "Jane Doe" in answer.text
+    assert not answer.citations
