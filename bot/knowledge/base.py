@@ -12,7 +12,7 @@ from bot.knowledge.cache import EmbeddingCache
 from bot.knowledge.catalog import Catalog, forgotten_key
 from bot.knowledge.embedder import MODEL_NAME, MiniLMEmbedder
 from bot.knowledge.ingest import IngestReport, Ingestor, chunk_metadata, discover
-from bot.knowledge.names import NameResolver, Resolution
+from bot.knowledge.names import NameResolver, Resolution, common_words
 from bot.knowledge.search import HybridSearcher
 from bot.knowledge.store import ChromaStore
 from bot.models import Paper
@@ -94,8 +94,12 @@ class KnowledgeBase:
 
     @cached_property
     def resolver(self) -> NameResolver:
+        from itertools import islice
+
         weight = {c.id: len(c.paper_ids) for c in self.catalog.candidates.values()}
-        return NameResolver(self.catalog.name_table(), weight)
+        # Word frequencies from up to 20k papers are plenty to tell "German" from "Sennrich".
+        texts = (p.text() for p in islice(self.catalog.papers.values(), 20000))
+        return NameResolver(self.catalog.name_table(), weight, common_words(texts))
 
     def resolve(self, text: str) -> Resolution:
         return self.resolver.resolve(text)

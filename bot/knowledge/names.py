@@ -7,6 +7,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from collections import Counter
+
 from rapidfuzz import fuzz, process
 
 # Words that begin questions or are common enough to be surnames by accident ("He", "Long", "Which").
@@ -75,9 +77,12 @@ class Resolution:
 class NameResolver:
     """Finds candidates in free text by full name, surname alone, or a near spelling."""
 
-    def __init__(self, names: dict[str, list[str]], weight: dict[str, int] | None = None):
-        """``names`` maps a person id to their names; ``weight`` (paper counts) orders ambiguous choices."""
+    def __init__(self, names: dict[str, list[str]], weight: dict[str, int] | None = None,
+                 common: set[str] | frozenset[str] = frozenset()):
+        """``names`` maps a person id to their names; ``weight`` (paper counts) orders ambiguous choices;
+        ``common`` holds words frequent in the papers' text ("German", "Cross", "Post"), never surnames alone."""
         self._weight = weight or {}
+        self._common = common
         self._full: dict[str, set[str]] = defaultdict(set)
         self._surname: dict[str, set[str]] = defaultdict(set)
         for person_id, variants in names.items():
@@ -92,7 +97,6 @@ class NameResolver:
                     self._full["".join(tokens[:-1]) + " " + tokens[-1]].add(person_id)
                     self._surname[tokens[-1]].add(person_id)
         self._full_keys = list(self._full)
-        self._surname_keys = [s for s in self._surname if len(s) >= 6]
 
     def _ordered(self, ids: set[str]) -> list[str]:
         return sorted(ids, key=lambda i: (-self._weight.get(i, 0), i))
@@ -112,36 +116,50 @@ class NameResolver:
 
         def plausible(i: int, n: int) -> bool:
             words = [tokens[j][2] for j in range(i, i + n)]
-            if any(taken[i:i + n]) or all(w in _STOPWORDS for w in words):
+            if any(taken[i:i + n]) or any(w in _STOPWORDS for w in words):
                 return False
-            capitalised = all(text[tokens[j][0]].isupper() for j in range(i, i + n))
-            return capitalised or all_lower
+            return all_lower or all(text[tokens[j][0]].isupper() for j in range(i, i + n))
 
         for n in (5, 4, 3, 2):  # exact full names, longest first
             for i in range(len(tokens) - n + 1):
                 key = " ".join(tokens[j][2] for j in range(i, i + n))
                 if not any(taken[i:i + n]) and key in self._full:
                     take(i, n, self._ordered(self._full[key]), 100.0)
-        for n in (3, 2):  # near spellings of full names
+        for n in (3, 2):  # near spellings of full names; uncapitalised ones must be nearer
             for i in range(len(tokens) - n + 1):
-                if not plausible(i, n):
+                if any(taken[i:i + n]) or any(tokens[j][2] in _STOPWORDS or len(tokens[j][2]) < 2
+                                               for j in range(i, i + n)):
                     continue
+                cutoff = 88 if plausible(i, n) else 92
                 key = " ".join(tokens[j][2] for j in range(i, i + n))
-                hit = process.extractOne(key, self._full_keys, scorer=fuzz.ratio, score_cutoff=88)
+                hit = process.extractOne(key, self._full_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
                 if hit and hit[0].split()[0][0] == key[0]:
                     take(i, n, self._ordered(self._full[hit[0]]), hit[1])
-        for i, (_, _, word) in enumerate(tokens):  # surnames alone
-            if len(word) < 3 or word in _STOPWORDS or not plausible(i, 1) or text[tokens[i][0]:tokens[i][1]].isupper():
+        full_names = {i for m in mentions for i in m.ids}
+        for i, (start, end, word) in enumerate(tokens):  # surnames alone, exactly: a near word is just a word
+            if (len(word) < 3 or word in _STOPWORDS or word in self._common or not plausible(i, 1)
+                    or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname):
                 continue
-            if word in self._surname:
-                take(i, 1, self._ordered(self._surname[word]), 80.0)
-            elif len(word) >= 6:
-                hit = process.extractOne(word, self._surname_keys, scorer=fuzz.ratio, score_cutoff=88)
-                if hit:
-                    take(i, 1, self._ordered(self._surname[hit[0]]), hit[1] * 0.8)
+            ids = self._ordered(self._surname[word])
+            if full_names and not set(ids) & full_names:
+                continue  # beside a full name, a lone surname of someone else is more likely a word
+            take(i, 1, [p for p in ids if p in full_names] or ids, 80.0)
         mentions.sort(key=lambda m: m.start)
         remainder = text
         for mention in reversed(mentions):
             remainder = remainder[: mention.start] + remainder[mention.end:]
         remainder = re.sub(r"\s*['’]s\b", "", remainder)
         return Resolution(mentions, re.sub(r"\s+", " ", remainder).strip())
+
+
+# "Zhang et al." and "(Chen et al., 2020)" name people; they must not make a surname look like a word.
+_CITATION = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+et\s+al\b\.?|\([^()]*\d{4}[^()]*\)")
+
+
+def common_words(texts, min_documents: int = 3) -> set[str]:
+    """Folded words found in at least ``min_documents`` texts (citations aside): too ordinary to be a
+    surname on their own ("German", "Cross", "Post")."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(fold(_CITATION.sub(" ", text)).split()))
+    return {word for word, n in counts.items() if n >= min_documents}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.knowledge.names import NameResolver, fold
+from bot.knowledge.names import NameResolver, common_words, fold
 
 NAMES = {
     "rico-sennrich": ["Rico Sennrich"],
@@ -64,3 +64,14 @@ def test_remainder_drops_the_name_and_possessive(resolver):
     resolution = resolver.resolve("Which of Rico Sennrich's papers studies pronoun translation?")
     assert "Sennrich" not in resolution.remainder
     assert "pronoun translation" in resolution.remainder
+
+
+def test_words_common_in_the_papers_are_not_surnames_alone():
+    names = {**NAMES, "ulrich-germann": ["Ulrich Germann"], "matt-post": ["Matt Post"], "rui-wang": ["Rui Wang"]}
+    texts = ["German to English translation", "German data", "We study German", "post editing", "post hoc",
+             "Post-editing effort", "As Wang et al. show", "(Wang and Li, 2020)", "Wang et al. found"]
+    resolver = NameResolver(names, common=common_words(texts))
+    assert resolver.resolve("Which papers on German post-editing?").mentions == []
+    assert resolver.resolve("What has Germann published?").ids == ["ulrich-germann"]
+    assert resolver.resolve("What has Wang published?").ids == ["rui-wang"]
+    assert resolver.resolve("Does Matt Post work on German?").ids == ["matt-post"]
