@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="A recruiting assistant that has read the papers.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 
@@ -153,3 +153,4 @@ def _read_jsonl(path: Path):
 
 # The assistant's commands register themselves on `app`.
 from bot import cli_assistant  # noqa: E402,F401
+from bot import cli_pipeline  # noqa: E402,F401
