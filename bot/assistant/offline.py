@@ -94,10 +94,13 @@ def answer_about(kb, intent: Intent, query: str, candidate: Candidate, ranking: 
             warnings.append(UNSURE_NOTICE)
     top = papers[0]
     if intent.kind in ("year", "venue", "coauthors"):
+        # The fact comes first: a title may hold another year or a venue's name.
         if intent.kind == "year":
-            text = f"{_ref(top)} was published in {top.year} ({top.venue}) [1]."
+            text = (f"Published in {top.year}: {_ref(top)} ({top.venue}) [1]." if top.year
+                    else f"The knowledge base has no year for {_ref(top)} [1].")
         elif intent.kind == "venue":
-            text = f"{_ref(top)} was published at {top.venue} [1]."
+            text = (f"Published at {top.venue}: {_ref(top)} [1]." if top.venue
+                    else f"The knowledge base has no venue for {_ref(top)} [1].")
         else:
             others = [n for n, a in zip(top.authors, top.author_ids) if a != candidate.id]
             text = (f"On {_ref(top)} ({_where(top)}) [1], {candidate.name}'s co-authors were {_name_list(others)}."
