@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # llama.cpp's native build uses instructions (AMX) that crash on some CPUs: build it portable.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: setup setup-test run test bench eval docker clean
+.PHONY: setup setup-test run test bench bench-pipeline eval docker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,12 @@ test: setup-test
 bench: setup-test
 	$(BIN)/python bench/knowledge.py
 	$(BIN)/python bench/assistant.py
+
+# Acceptance figures of the pipeline: campaign of 10 (time to all drafts, fabricated titles) and forget traces.
+# The pipeline's PostgreSQL tests need RECRUITBOT_TEST_POSTGRES_URL (set by .ci/run) or a local postgresql.
+bench-pipeline: setup-test
+	$(BIN)/python bench/campaign.py --size 10
+	$(BIN)/python bench/forget_traces.py
 
 eval: setup
 	$(BIN)/recruitbot eval ../shared/eval/dev.jsonl

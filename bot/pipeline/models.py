@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dtm
 import enum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -130,7 +130,7 @@ class FollowUp(Base):
     candidate_id: Mapped[str] = mapped_column(String(200), index=True)
     due_at: Mapped[dtm.datetime] = mapped_column(UTCDateTime)
     owner: Mapped[str] = mapped_column(String(64), doc="Who is reminded: 'tg:<user id>' or 'cli:<login>'.")
-    chat_id: Mapped[int | None] = mapped_column(Integer, nullable=True, doc="Chat to remind in when the owner's "
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, doc="Chat to remind in when the owner's "
                                                 "private chat cannot be reached.")
     message_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_messages.id", ondelete="SET NULL"),
                                                    nullable=True)

@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.assistant.protocol import AssistantProtocol, Conversation
 from bot.models import Draft
-from bot.telegram import keyboards
+from bot.telegram import followups, keyboards
 from bot.telegram.context import RecruitContext
 from bot.telegram.delivery import edit_html, edit_markup, send_html, typing, with_retry
 from bot.telegram.errors import is_refusal, reason
@@ -94,8 +94,10 @@ async def draft_from_dossier(update: Update, context: RecruitContext) -> None:
 async def _start_draft(chat_id: int, request: DraftRequest, context: RecruitContext) -> None:
     assistant = context.assistant
     conversation = load_conversation(context.chat_data)
+    actor = followups.actor_of_chat(chat_id)
 
     def write() -> tuple[Draft, str]:
+        warnings = followups.check_draft(context, request.name, actor)  # refuses do-not-contact candidates
         draft = assistant.draft(
             request.name,
             channel=request.channel,
@@ -103,6 +105,8 @@ async def _start_draft(chat_id: int, request: DraftRequest, context: RecruitCont
             purpose=request.purpose,
             conversation=conversation,
         )
+        if warnings:
+            draft = draft.model_copy(update={"warnings": [*draft.warnings, *warnings]})
         return draft, _name_of(assistant, draft.candidate_id)
 
     try:
@@ -184,7 +188,8 @@ async def approve_draft(update: Update, context: RecruitContext) -> None:
     save_conversation(context.chat_data, conversation)
     context.chat_data.pop(DRAFT_MESSAGE, None)
     name = await asyncio.to_thread(_name_of, context.assistant, draft.candidate_id)
-    markup = keyboards.draft_copies(len(conversation.approved) - 1, bool(draft.subject))
+    index = len(conversation.approved) - 1
+    markup = followups.with_sent_button(keyboards.draft_copies(index, bool(draft.subject)), index, draft)
     await edit_html(context.bot, message.chat_id, message.message_id, format_draft(draft, name, approved=True), markup)
     logger.info("Approved a draft in chat %s", message.chat_id)
 

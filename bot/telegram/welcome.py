@@ -24,9 +24,16 @@ COMMANDS = [
     BotCommand("papers", "A candidate's papers"),
     BotCommand("sources", "References of the last answer"),
     BotCommand("cancel", "Discard the draft in progress"),
+    BotCommand("campaign", "Shortlist and draft for a topic: \"TOPIC\" N"),
+    BotCommand("stage", "Move a candidate to a stage"),
+    BotCommand("note", "Keep a note on a candidate"),
+    BotCommand("pipeline", "Counts per stage and the funnel"),
+    BotCommand("followups", "Follow-ups that are due"),
+    BotCommand("timeline", "A candidate's papers per year and topic"),
+    BotCommand("export", "Everything held about a candidate, as JSON"),
 ]
 ADMIN_COMMANDS = COMMANDS + [
-    BotCommand("forget", "Forget a candidate (admin)"),
+    BotCommand("forget", "Forget everything about a candidate (admin)"),
     BotCommand("allow", "Let a user in (admin)"),
 ]
 

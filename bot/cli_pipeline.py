@@ -1,0 +1,119 @@
+"""The pipeline's commands: pipeline | forget | export | restore (registered on bot.cli's app)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from bot.cli import app, console, load_settings, out
+
+
+def open_store(settings):
+    from bot.pipeline.store import PipelineStore
+
+    try:
+        return PipelineStore.from_settings(settings)
+    except Exception as exc:  # noqa: BLE001 — SQLAlchemy and drivers raise many kinds; say which database
+        console.print(f"[red]Cannot open the pipeline database:[/red] {type(exc).__name__}: {exc}")
+        raise typer.Exit(2)
+
+
+def _resolve(assistant, name: str):
+    candidate = assistant.candidate(name)
+    if candidate is None:
+        console.print(f"[red]No candidate matches {name!r}.[/red]")
+        raise typer.Exit(1)
+    return candidate
+
+
+@app.command()
+def pipeline(chart: Optional[Path] = typer.Option(None, help="Write the funnel chart here as PNG."),
+             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Shows candidates per stage, the funnel, and how many follow-ups are due."""
+    from bot.pipeline.charts import funnel_chart
+
+    store = open_store(load_settings())
+    counts, funnel, due = store.counts(), store.funnel(), len(store.due())
+    if chart is not None:
+        chart.write_bytes(funnel_chart(funnel, counts))
+        console.print(f"funnel chart written to {chart}")
+    if as_json:
+        print(json.dumps({"counts": {s.value: n for s, n in counts.items()},
+                          "funnel": {s.value: n for s, n in funnel}, "followups_due": due}))
+        return
+    reached = dict(funnel)
+    table = Table("stage", "now", "reached")
+    for stage, count in counts.items():
+        table.add_row(stage.value, str(count), str(reached[stage]) if stage in reached else "")
+    out.print(table)
+    out.print(f"follow-ups due: {due}")
+
+
+@app.command()
+def forget(name: str, yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")) -> None:
+    """Forgets a candidate everywhere: index, dossier, uploads, pipeline, and saved Telegram chats."""
+    from bot.cli_assistant import open_assistant
+    from bot.pipeline.audit import cli_actor
+    from bot.pipeline.erase import forget_candidate, needles
+    from bot.pipeline.traces import find_traces
+    from bot.telegram.app import PERSISTENCE_FILE
+    from bot.telegram.privacy import scrub_persistence_file
+
+    settings = load_settings()
+    assistant = open_assistant(settings)
+    candidate = _resolve(assistant, name)
+    if not yes and not typer.confirm(f"Forget everything about {candidate.name} ({candidate.id})?"):
+        raise typer.Exit(1)
+    names = needles(candidate.id, [candidate.name, *candidate.name_variants])
+    store = open_store(settings)
+    report = forget_candidate(assistant, store, candidate.id, cli_actor(), settings.data_dir)
+    report.chats = asyncio.run(scrub_persistence_file(settings.data_dir / PERSISTENCE_FILE, names))
+    console.print(f"forgotten: knowledge {report.knowledge}, uploads {report.uploads}, pipeline {report.pipeline}, "
+                  f"chats {report.chats}")
+    left = find_traces(names, kb=assistant.kb, store=store, folders=[settings.data_dir])
+    out.print(f"remaining traces {sum(left.values())}" + "".join(f"\n  {k}: {v}" for k, v in left.items()),
+              markup=False, highlight=False)
+    if left:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(name: str, output: Optional[Path] = typer.Option(None, "--output", "-o", help="File; stdout by default.")
+           ) -> None:
+    """Everything held about a candidate, as JSON: dossier, papers, stages, notes, messages, follow-ups, audit."""
+    from bot.cli_assistant import open_assistant
+    from bot.pipeline.audit import cli_actor
+    from bot.pipeline.records import export_candidate
+
+    settings = load_settings()
+    assistant = open_assistant(settings)
+    candidate = _resolve(assistant, name)
+    document = export_candidate(open_store(settings), candidate.id, cli_actor(), candidate,
+                                assistant.papers_of(candidate.id))
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"export written to {output}")
+
+
+@app.command()
+def restore(path: Path) -> None:
+    """Writes an export's pipeline records back (stages, notes, messages, follow-ups)."""
+    from bot.pipeline.audit import cli_actor
+    from bot.pipeline.records import restore_candidate
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        written = restore_candidate(open_store(load_settings()), document, cli_actor())
+    except (OSError, ValueError, KeyError) as exc:
+        console.print(f"[red]{path} cannot be restored:[/red] {exc}")
+        raise typer.Exit(1)
+    console.print(f"restored {written} records")

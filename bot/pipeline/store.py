@@ -1,0 +1,293 @@
+"""The pipeline store: stages, notes, messages sent, follow-ups and the audit log, behind SQLAlchemy 2.
+
+SQLite by default (a file under data_dir), PostgreSQL when a database URL says so. Every method opens its
+own short session, so the store is safe to call from the threads Telegram handlers run it in. SQLite runs
+with ``secure_delete`` so that forgotten rows are overwritten in the file, not just unlinked.
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.models import Draft
+from bot.pipeline import audit
+from bot.pipeline.models import (
+    FUNNEL, AuditEvent, Base, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow,
+)
+
+logger = logging.getLogger(__name__)
+
+DATABASE_FILE = "pipeline.sqlite3"
+# Stages after which a follow-up about an unanswered message makes no sense any more.
+ANSWERED = {Stage.REPLIED, Stage.CALL, Stage.OFFER, Stage.JOINED, Stage.DECLINED, Stage.DO_NOT_CONTACT}
+# Stages from which sending a message moves the candidate to "contacted".
+NOT_YET_CONTACTED = {None, Stage.SOURCED}
+
+
+class DoNotContactError(ValueError):
+    """The candidate is marked do-not-contact: nothing may be drafted for or sent to them."""
+
+
+@dataclass
+class SentRecord:
+    """What marking a message as sent did."""
+
+    message_id: int
+    follow_up_id: int
+    due_at: dtm.datetime
+    stage: Stage | None
+    moved: bool
+
+
+def database_url(settings) -> str:
+    """The configured URL, or a SQLite file under settings.data_dir."""
+    configured = settings.pipeline.database_url
+    if configured is not None:
+        return configured.get_secret_value()
+    return f"sqlite:///{Path(settings.data_dir) / DATABASE_FILE}"
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for the URL; a SQLite file's folder is created and its pragmas set on every connection."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:
+        cursor = connection.cursor()
+        # secure_delete: a deleted note is zeroed in the file, so forgetting leaves no bytes behind.
+        for pragma in ("foreign_keys=ON", "secure_delete=ON", "busy_timeout=5000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    return engine
+
+
+class PipelineStore:
+    """Stages, notes, messages, follow-ups and audit events of every candidate, in one database."""
+
+    def __init__(self, url: str) -> None:
+        started = time.perf_counter()
+        self.engine = open_engine(url)
+        Base.metadata.create_all(self.engine)
+        # Objects stay readable after their session closes: callers get plain rows, not live ones.
+        self.session = sessionmaker(self.engine, expire_on_commit=False)
+        logger.info("Pipeline store on %s ready in %.0f ms", self.engine.url.render_as_string(hide_password=True),
+                    (time.perf_counter() - started) * 1000)
+
+    @classmethod
+    def from_settings(cls, settings) -> "PipelineStore":
+        return cls(database_url(settings))
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- stages ----------------------------------------------------------------------------------------
+    def stage_of(self, candidate_id: str) -> Stage | None:
+        with self.session() as session:
+            row = session.get(PipelineCandidate, candidate_id)
+            return Stage(row.stage) if row else None
+
+    def set_stage(self, candidate_id: str, stage: Stage, actor: str, at: dtm.datetime | None = None) -> Stage | None:
+        """Moves a candidate to a stage (any stage: people change their minds); returns the previous one."""
+        at = at or utcnow()
+        with self.session.begin() as session:
+            previous = self._set_stage(session, candidate_id, stage, actor, at)
+            if stage in ANSWERED:
+                self._close_follow_ups(session, candidate_id, at)
+            self._audit(session, actor, audit.STAGE, candidate_id, stage.value, at)
+        logger.info("Stage of %s set to %s (was %s)", audit.short_key(candidate_id), stage.value,
+                    previous.value if previous else None)
+        return previous
+
+    def _set_stage(self, session: Session, candidate_id: str, stage: Stage, actor: str,
+                   at: dtm.datetime) -> Stage | None:
+        row = session.get(PipelineCandidate, candidate_id)
+        previous = Stage(row.stage) if row else None
+        if row is None:
+            row = PipelineCandidate(candidate_id=candidate_id, stage=stage.value, stage_at=at, stage_by=actor)
+            session.add(row)
+        elif previous != stage:
+            row.stage, row.stage_at, row.stage_by = stage.value, at, actor
+        if previous != stage:
+            session.add(StageEvent(candidate_id=candidate_id, stage=stage.value, at=at, actor=actor))
+        return previous
+
+    def stages(self) -> dict[str, Stage]:
+        """Every candidate in the pipeline and their stage."""
+        with self.session() as session:
+            rows = session.execute(select(PipelineCandidate.candidate_id, PipelineCandidate.stage))
+            return {candidate_id: Stage(stage) for candidate_id, stage in rows}
+
+    def counts(self) -> dict[Stage, int]:
+        """Candidates per current stage, every stage listed."""
+        with self.session() as session:
+            query = select(PipelineCandidate.stage, func.count()).group_by(PipelineCandidate.stage)
+            found = {stage: n for stage, n in session.execute(query)}
+        return {stage: int(found.get(stage.value, 0)) for stage in Stage}
+
+    def funnel(self) -> list[tuple[Stage, int]]:
+        """For each funnel stage, how many candidates ever reached it (reaching a stage implies the earlier ones)."""
+        with self.session() as session:
+            reached = session.execute(select(StageEvent.candidate_id, StageEvent.stage)).all()
+        furthest: dict[str, int] = {}
+        for candidate_id, stage in reached:
+            if Stage(stage) in FUNNEL:
+                furthest[candidate_id] = max(furthest.get(candidate_id, 0), FUNNEL.index(Stage(stage)))
+        depth = Counter(furthest.values())
+        return [(stage, sum(n for d, n in depth.items() if d >= i)) for i, stage in enumerate(FUNNEL)]
+
+    # -- notes -----------------------------------------------------------------------------------------
+    def add_note(self, candidate_id: str, author: str, text: str, at: dtm.datetime | None = None) -> Note:
+        at = at or utcnow()
+        with self.session.begin() as session:
+            note = Note(candidate_id=candidate_id, author=author, at=at, text=text)
+            session.add(note)
+            self._audit(session, author, audit.NOTE, candidate_id, "", at)
+        logger.info("Note %s added on %s (%d chars)", note.id, audit.short_key(candidate_id), len(text))
+        return note
+
+    def notes(self, candidate_id: str) -> list[Note]:
+        with self.session() as session:
+            return list(session.scalars(select(Note).where(Note.candidate_id == candidate_id).order_by(Note.id)))
+
+    # -- messages and follow-ups -----------------------------------------------------------------------
+    def last_sent(self, candidate_id: str) -> dtm.datetime | None:
+        """When the candidate was last sent a message, if ever."""
+        with self.session() as session:
+            return session.scalar(select(func.max(SentMessage.sent_at)).where(SentMessage.candidate_id == candidate_id))
+
+    def record_sent(self, draft: Draft, sender: str, follow_up_after: dtm.timedelta, chat_id: int | None = None,
+                    at: dtm.datetime | None = None) -> SentRecord:
+        """Keeps the approved draft as sent, moves the candidate to contacted and schedules a follow-up."""
+        at = at or utcnow()
+        candidate_id = draft.candidate_id
+        with self.session.begin() as session:
+            row = session.get(PipelineCandidate, candidate_id)
+            stage = Stage(row.stage) if row else None
+            if stage == Stage.DO_NOT_CONTACT:
+                raise DoNotContactError("This candidate is marked do-not-contact; nothing was recorded.")
+            message = SentMessage(candidate_id=candidate_id, channel=draft.channel, sent_at=at, sender=sender,
+                                  language=draft.language, subject=draft.subject, body=draft.body,
+                                  cited_paper_ids=list(draft.cited_paper_ids))
+            session.add(message)
+            moved = stage in NOT_YET_CONTACTED
+            if moved:
+                self._set_stage(session, candidate_id, Stage.CONTACTED, sender, at)
+                stage = Stage.CONTACTED
+            self._close_follow_ups(session, candidate_id, at)  # the new message supersedes older reminders
+            session.flush()
+            follow_up = FollowUp(candidate_id=candidate_id, due_at=at + follow_up_after, owner=sender,
+                                 chat_id=chat_id, message_id=message.id, created_at=at)
+            session.add(follow_up)
+            self._audit(session, sender, audit.SENT, candidate_id, draft.channel, at)
+            session.flush()
+            record = SentRecord(message.id, follow_up.id, follow_up.due_at, stage, moved)
+        logger.info("Message %s to %s recorded (%s); follow-up %s due %s", record.message_id,
+                    audit.short_key(candidate_id), draft.channel, record.follow_up_id, record.due_at.isoformat())
+        return record
+
+    def messages(self, candidate_id: str) -> list[SentMessage]:
+        with self.session() as session:
+            query = select(SentMessage).where(SentMessage.candidate_id == candidate_id).order_by(SentMessage.id)
+            return list(session.scalars(query))
+
+    def follow_ups(self, candidate_id: str | None = None, *, open_only: bool = True) -> list[FollowUp]:
+        """Follow-ups, soonest first: of one candidate or everyone's, open ones only by default."""
+        query = select(FollowUp).order_by(FollowUp.due_at, FollowUp.id)
+        if candidate_id is not None:
+            query = query.where(FollowUp.candidate_id == candidate_id)
+        if open_only:
+            query = query.where(FollowUp.done_at.is_(None))
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def due(self, now: dtm.datetime | None = None, *, unreminded: bool = False) -> list[FollowUp]:
+        """Open follow-ups due by ``now``; with ``unreminded`` only those nobody was reminded of yet."""
+        query = select(FollowUp).where(FollowUp.done_at.is_(None), FollowUp.due_at <= (now or utcnow()))
+        if unreminded:
+            query = query.where(FollowUp.reminded_at.is_(None))
+        with self.session() as session:
+            return list(session.scalars(query.order_by(FollowUp.due_at, FollowUp.id)))
+
+    def mark_reminded(self, follow_up_id: int, at: dtm.datetime | None = None) -> None:
+        at = at or utcnow()
+        with self.session.begin() as session:
+            follow_up = session.get(FollowUp, follow_up_id)
+            if follow_up is not None:
+                follow_up.reminded_at = at
+                self._audit(session, "bot", audit.REMINDED, follow_up.candidate_id, "", at)
+
+    def complete_follow_up(self, follow_up_id: int, actor: str, at: dtm.datetime | None = None) -> bool:
+        """Marks a follow-up done; False when it was unknown or already done."""
+        at = at or utcnow()
+        with self.session.begin() as session:
+            follow_up = session.get(FollowUp, follow_up_id)
+            if follow_up is None or follow_up.done_at is not None:
+                return False
+            follow_up.done_at = at
+            self._audit(session, actor, audit.FOLLOW_UP_DONE, follow_up.candidate_id, "", at)
+            return True
+
+    @staticmethod
+    def _close_follow_ups(session: Session, candidate_id: str, at: dtm.datetime) -> None:
+        session.execute(update(FollowUp).where(FollowUp.candidate_id == candidate_id, FollowUp.done_at.is_(None))
+                        .values(done_at=at))
+
+    # -- audit -----------------------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, candidate_id: str | None = None, detail: str = "",
+              at: dtm.datetime | None = None) -> None:
+        """Records who did what to whom; ``detail`` is short and never a message body."""
+        with self.session.begin() as session:
+            self._audit(session, actor, action, candidate_id, detail, at or utcnow())
+
+    @staticmethod
+    def _audit(session: Session, actor: str, action: str, candidate_id: str | None, detail: str,
+               at: dtm.datetime) -> None:
+        subject = audit.subject_key(candidate_id) if candidate_id else None
+        session.add(AuditEvent(at=at, actor=actor, action=action, subject=subject, detail=detail[:200]))
+
+    def audit_events(self, candidate_id: str | None = None) -> list[AuditEvent]:
+        """The log, oldest first: everything, or what concerns one candidate."""
+        query = select(AuditEvent).order_by(AuditEvent.id)
+        if candidate_id is not None:
+            query = query.where(AuditEvent.subject == audit.subject_key(candidate_id))
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    # -- forgetting --------------------------------------------------------------------------------------
+    def forget(self, candidate_id: str, actor: str) -> dict[str, int]:
+        """Deletes every row about a candidate; the audit log keeps only the hashed fact that it happened."""
+        with self.session.begin() as session:
+            counts = {}
+            for name, table in _PERSONAL_TABLES:
+                result = session.execute(delete(table).where(table.candidate_id == candidate_id))
+                counts[name] = result.rowcount or 0
+            detail = " ".join(f"{k}={v}" for k, v in counts.items())
+            self._audit(session, actor, audit.FORGET, candidate_id, detail, utcnow())
+        logger.info("Forgot %s in the pipeline: %s", audit.short_key(candidate_id), counts)
+        return counts
+
+
+# Children before parents, so that foreign keys never block a delete.
+_PERSONAL_TABLES: list[tuple[str, type]] = [
+    ("followups", FollowUp), ("messages", SentMessage), ("notes", Note), ("stage_events", StageEvent),
+    ("stages", PipelineCandidate),
+]
