@@ -19,10 +19,14 @@ BUDGET = {"email": 1100, "linkedin": 400, "whatsapp": 600, "telegram": 700}
 SUBJECT_RANGE = (36, 50)
 OFFLINE_LANGUAGES = ("en", "fr")
 
-_CLAIM = re.compile(r"\b(?:we|this paper|this work|in this paper,? we|here,? we)\s+(?:propose|introduce|present|show|"
-                    r"find|develop|release|study|investigate|demonstrate)s?\s+(?:that\s+)?(.{20,160}?)(?:[,.;:]|$)",
+_CLAIM = re.compile(r"\b(?:we|this paper|this work|in this paper,? we|here,? we)\s+(propose|introduce|present|show|"
+                    r"find|develop|release|study|investigate|demonstrate)s?\s+((?:that\s+)?.{20,160}?)(?:[,.;:]|$)",
                     re.I)
-_HYPE = re.compile(r"\b(?:novel|new|simple yet effective|state-of-the-art|significantly|very|highly)\s+", re.I)
+_PAST = {"propose": "proposed", "introduce": "introduced", "present": "presented", "show": "showed", "find": "found",
+         "develop": "developed", "release": "released", "study": "studied", "investigate": "investigated",
+         "demonstrate": "demonstrated"}
+_HYPE = re.compile(r"\b(?:novel|new|simple yet effective|state-of-the-art|significantly|very|highly|largest and|largest|"
+                   r"most|best|thorough|comprehensive|extensive|remarkabl[ey])\s+", re.I)
 
 
 @dataclass
@@ -54,11 +58,11 @@ class Company:
 
 
 def contribution(paper: Paper) -> str:
-    """The clause of the abstract that says what the paper does, without hype words."""
-    match = _CLAIM.search(paper.abstract)
+    """What the paper does, as "showed that ..." / "proposed ...", from the abstract, without hype words."""
+    match = _CLAIM.search(re.sub(r"(\w)- (\w)", r"\1\2", paper.abstract))
     if not match:
         return ""
-    return _HYPE.sub("", match.group(1)).strip().rstrip(".")
+    return f"{_PAST[match.group(1).lower()]} {_HYPE.sub('', match.group(2)).strip().rstrip('.')}"
 
 
 def first_name(candidate: Candidate) -> str:

@@ -198,10 +198,7 @@ def handlers() -> list[BaseHandler]:
 
 
 def register(application: Application) -> PipelineStore:
-    """Opens the pipeline store and adds every pipeline handler and the reminder job to the application.
-
-    Registered before the other features: /forget here replaces the knowledge-base-only one in admin.py.
-    """
+    """Opens the pipeline store and adds every pipeline handler and the reminder job to the application."""
     settings = application.settings  # type: ignore[attr-defined]
     store = PipelineStore.from_settings(settings)
     application.pipeline = store  # type: ignore[attr-defined]

@@ -2,8 +2,7 @@
 sends all of it as a JSON file.
 
 Forgetting reaches every store: the knowledge base (chunks, dossier), uploaded PDFs, the pipeline (stages,
-notes, messages, follow-ups) and every chat's saved state, which is written to disk at once. These handlers
-are registered before admin.py's, whose /forget covered the knowledge base only.
+notes, messages, follow-ups) and every chat's saved state, which is written to disk at once.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from bot.pipeline.erase import ForgetReport, forget_candidate, needles, scrub_ch
 from bot.pipeline.records import export_candidate
 from bot.telegram import keyboards
 from bot.telegram.access import ADMINS_ONLY, require_admin
-from bot.telegram.admin import CANNOT_FORGET
+
 from bot.telegram.context import RecruitContext
 from bot.telegram.delivery import edit_html, send_html, typing, with_retry
 from bot.telegram.followups import actor_of, store_of
@@ -31,6 +30,7 @@ from bot.telegram.state import CONVERSATION, deref, load_conversation, ref, save
 logger = logging.getLogger(__name__)
 
 FORGET_USAGE = "Usage: <code>/forget NAME</code>"
+CANNOT_FORGET = "This assistant cannot forget candidates."
 EXPORT_USAGE = "Usage: <code>/export NAME</code>"
 UNKNOWN_CANDIDATE = "I don't know a candidate by that name."
 KEPT = "Nothing was forgotten."

@@ -10,7 +10,7 @@ from telegram import Update
 from bot.assistant.protocol import NOT_FOUND_PHRASE
 from bot.models import Answer
 from bot.telegram.access import ADMINS_ONLY, GRANTS, THROTTLED
-from bot.telegram.admin import CANNOT_FORGET
+from bot.telegram.privacy import CANNOT_FORGET
 from bot.telegram.app import build_application
 from bot.telegram.errors import SOMETHING_WENT_WRONG
 from bot.telegram.welcome import UNKNOWN_COMMAND
