@@ -82,13 +82,22 @@ def draft(name: str, channel: str = typer.Option("email", help="email | linkedin
           as_json: bool = typer.Option(False, "--json")) -> None:
     """Drafts a first-contact message that cites the candidate's own papers."""
     from bot.assistant.service import UnknownCandidateError
+    from bot.pipeline.outreach import contact_warnings
+    from bot.pipeline.store import DoNotContactError, PipelineStore
 
-    assistant = open_assistant()
+    settings = load_settings()
+    assistant = open_assistant(settings)
+    store = PipelineStore.from_settings(settings)
     try:
-        result = assistant.draft(name, channel=channel, language=language, tone=tone, purpose=purpose)
-    except UnknownCandidateError as exc:
+        person = assistant.resolve_one(name)
+        warnings = contact_warnings(store, person.id, person.name, settings.pipeline.cooldown_days)
+        result = assistant.draft(person.id, channel=channel, language=language, tone=tone, purpose=purpose)
+    except (UnknownCandidateError, DoNotContactError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1)
+    finally:
+        store.close()
+    result.warnings[:0] = warnings
     if as_json:
         print(json.dumps({"subject": result.subject, "body": result.body, "cited_paper_ids": result.cited_paper_ids,
                           "warnings": result.warnings, "engine": result.engine}, ensure_ascii=False))

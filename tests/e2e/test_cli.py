@@ -60,3 +60,16 @@ def test_ingest_reports_each_failure_with_its_reason(env, tmp_path, monkeypatch)
     bad.write_text('{"id": "x"}\n')
     result = run("ingest", str(bad))
     assert result.exit_code == 1 and "bad.jsonl:1" in result.stderr and "title" in result.stderr
+
+
+def test_no_draft_for_a_do_not_contact_candidate(env, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECRUITBOT_PIPELINE__DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    assert run("draft", "Zhou Yu", "--json").exit_code == 0
+    from bot.pipeline.models import Stage
+    from bot.pipeline.store import PipelineStore
+
+    store = PipelineStore(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    store.set_stage("zhou-yu", Stage.DO_NOT_CONTACT, "test")
+    store.close()
+    result = CliRunner().invoke(app, ["draft", "Zhou Yu"])
+    assert result.exit_code == 1 and "Zhou Yu" in result.stderr and "Subject" not in result.stdout
