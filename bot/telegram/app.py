@@ -83,13 +83,15 @@ def run(settings: Settings, assistant: AssistantProtocol) -> None:
         application.run_polling(timeout=timeout, allowed_updates=ALLOWED_UPDATES)
         return
     logger.info("Serving by webhook on port %s", telegram.webhook_port)
-    # Needs python-telegram-bot[webhooks] (tornado); PTB raises a clear RuntimeError without it.
-    # The listener serves the public URL's path, so a reverse proxy can pass requests through unchanged.
-    application.run_webhook(
-        listen="0.0.0.0",
-        port=telegram.webhook_port,
-        url_path=urlsplit(telegram.webhook_url).path.lstrip("/"),
-        webhook_url=telegram.webhook_url,
-        secret_token=telegram.webhook_secret.get_secret_value(),
-        allowed_updates=ALLOWED_UPDATES,
-    )
+    application.run_webhook(**webhook_options(settings))
+
+
+def webhook_options(settings: Settings, listen: str = "0.0.0.0") -> dict:
+    """How the webhook listener is set up; Telegram's calls without the secret token are refused (403).
+
+    The listener serves the public URL's path, so a reverse proxy can pass requests through unchanged.
+    """
+    telegram = settings.telegram
+    return {"listen": listen, "port": telegram.webhook_port, "url_path": urlsplit(telegram.webhook_url).path.lstrip("/"),
+            "webhook_url": telegram.webhook_url, "secret_token": telegram.webhook_secret.get_secret_value(),
+            "allowed_updates": ALLOWED_UPDATES}

@@ -299,6 +299,10 @@ class FakeTelegramAPI:
     async def _deleteWebhook(self, params: dict, files: dict) -> bool:
         return True
 
+    async def _setWebhook(self, params: dict, files: dict) -> bool:
+        self.webhook = params
+        return True
+
     async def _setMyCommands(self, params: dict, files: dict) -> bool:
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         self.commands[scope] = params["commands"]
