@@ -1,4 +1,4 @@
-"""Scores system outputs on the evaluation questions (rules: /work/shared/eval/README.md)."""
+"""Scores system outputs on the evaluation questions (rules: the shared eval README (../shared/eval/README.md))."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ class SearchSettings(_Group):
 
     k: int = Field(default=10, description="Papers returned by default.")
     rrf_k: int = Field(default=60, description="Reciprocal rank fusion constant.")
-    pool: int = Field(default=100, description="Candidates taken from each retriever before fusion.")
+    pool: int = Field(default=100, description="Papers taken from each retriever before fusion (whole-corpus search).")
     bm25_weight: float = Field(
         default=0.7, description="BM25's weight against dense when fusing scores within a candidate's papers."
     )

@@ -1,4 +1,4 @@
-"""The evaluation scorer: each rule of /work/shared/eval/README.md, on synthetic papers and real dev items."""
+"""The evaluation scorer: each rule of the shared eval README (../shared/eval/README.md), on synthetic papers and real dev items."""
 
 from __future__ import annotations
 
