@@ -100,6 +100,11 @@ async def edit_html(
         reply_markup=reply_markup,
         link_preview_options=NO_PREVIEW,
     )
+    return await _edit(call)
+
+
+async def _edit(call) -> bool:
+    """Runs an edit; False when Telegram says the message is not modified (that is not an error)."""
     try:
         await with_retry(call)
     except BadRequest as exc:
@@ -112,13 +117,7 @@ async def edit_html(
 async def edit_markup(bot: Bot, chat_id: int, message_id: int, reply_markup: InlineKeyboardMarkup | None) -> bool:
     """Replaces only a message's keyboard; False when nothing changed."""
     call = partial(bot.edit_message_reply_markup, chat_id=chat_id, message_id=message_id, reply_markup=reply_markup)
-    try:
-        await with_retry(call)
-    except BadRequest as exc:
-        if is_not_modified(exc):
-            return False
-        raise
-    return True
+    return await _edit(call)
 
 
 async def replace_with_parts(
