@@ -16,8 +16,9 @@ _FIND = re.compile(r"\b(?:which|what)\s+(?:candidates|people|researchers|authors
                    r"\bwho\s+(?:in the pool\s+)?(?:has|have|had|is|are|else)\b|\bwho\b.*\b(?:worked|works|working|"
                    r"experience|expert)\b|\b(?:find|list|show)\s+(?:me\s+)?(?:candidates|people|experts|researchers)\b|"
                    r"\bqui\s+a\s+travaill", re.I)
-_COAUTHORS = re.compile(r"\bco-?authors?\b|\bco-?authored\b|\bwith whom\b|^\W*who (?:else )?(?:wrote|worked on)\b|"
-                        r"\bco-?auteurs?\b", re.I)
+_COAUTHORS = re.compile(r"\bco-?authors?\b|\bco-?authored\b|\bco-?wr(?:ote|itten)\b|\bwith whom\b|"
+                        r"^\W*who (?:else )?(?:wrote|worked on)\b|^\W*who did\b.*\b(?:write|work|publish)\b.*\bwith\b|"
+                        r"\bcollaborators? on\b|\bco-?auteurs?\b", re.I)
 _YEAR = re.compile(r"^\W*(?:and\s+)?(?:in\s+)?(?:what|which)\s+year\b|^\W*(?:and\s+)?when\b|\b(?:what|which) year\b|"
                    r"quelle ann[ée]e|^\W*quand\b", re.I)
 _VENUE = re.compile(r"^\W*(?:and\s+)?where\b|\b(?:which|what) (?:venue|conference|journal)\b|\bwhere (?:was|were|did)\b"

@@ -11,6 +11,8 @@ from bot.assistant.intent import language_of, read_intent
     ("Where did Weiyan Shi publish the analysis of resistance strategies?", True, "venue"),
     ("At which venue did Pascale Fung publish the work on related languages?", True, "venue"),
     ("Who co-authored Ivan Vulić's paper on dictionary induction?", True, "coauthors"),
+    ("Who did Matt Post write the constrained decoding paper with?", True, "coauthors"),
+    ("Who co-wrote David Vilar's paper on data weighting?", True, "coauthors"),
     ("Which Jason Weston paper shows chatbots confuse who is talking?", True, "papers"),
     ("Which of Michael Heck's papers checks when the tracker is unsure?", True, "papers"),
     ("Tell me about Lucia Specia", True, "summary"),
