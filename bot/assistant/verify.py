@@ -5,10 +5,12 @@ wrote against the knowledge base, sentence by sentence:
 
 * given keys become numbered references ``[1]``, ``[2]`` in order of first citation; keys never given
   are stripped;
-* a quoted or italicised title-like string must fuzzily match a paper of the candidate's (or, with no
-  candidate, one of the given papers); a match counts as citing that paper;
+* a quoted or italicised string of four words or more must fuzzily match a paper of the candidate's (or,
+  with no candidate, one of the given papers); a match, or such a title written out unquoted, counts as
+  citing that paper;
 * in a sentence that cites papers, a year must be one of theirs (a single wrong year is repaired), a
-  corpus author named must be one of their authors, and a venue acronym one of their venues;
+  corpus author named must be one of their authors, and a venue acronym one of their venues; in a
+  sentence that cites none, a corpus author named must be an author of a paper it may cite;
 * links must be known paper links (or explicitly allowed ones), else they are stripped.
 
 With ``remove=False`` only deterministic fixes are applied (keys, unknown keys, years, links) and the
@@ -31,14 +33,13 @@ logger = logging.getLogger(__name__)
 
 TITLE_MATCH_THRESHOLD = 90
 MIN_TITLE_WORDS = 4
-MAX_TITLE_WORDS = 30
 
 _YEAR = re.compile(r"(?<![\w/.-])(199\d|20[0-2]\d|2030)(?![\w/-])")
 _URL = re.compile(r"https?://[^\s<>\"'\])]+")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
-_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|«([^»\n]+)»|(?<![*\w])\*([^*\s][^*\n]*)\*(?![*\w])')
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|«([^»\n]+)»|‘([^’\n]+)’|(?<![*\w])\*([^*\s][^*\n]*)\*(?![*\w])')
 _BOUNDARY = re.compile(
-    r"(?P<end>[.!?][\"”»*)]?(?:[ \t]*\[[^\]\n]{1,40}\])*)(?P<sep>[ \t]+)(?=[\"“«*(\[]?[A-Z0-9])|(?P<nl>[ \t]*\n\s*)"
+    r"(?P<end>[.!?][\"”»’*)]?(?:[ \t]*\[[^\]\n]{1,40}\])*)(?P<sep>[ \t]+)(?=[\"“«‘*(\[]?[A-Z0-9])|(?P<nl>[ \t]*\n\s*)"
 )
 _ABBREVIATIONS = {"al", "e.g", "i.e", "etc", "vs", "dr", "prof", "mr", "ms", "mrs", "cf", "fig", "no", "st", "jr"}
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -110,18 +111,15 @@ def _segments(text: str) -> list[list[str]]:
 class _Checker:
     """Holds what verify needs to know about the papers; one per call."""
 
-    def __init__(
-        self,
-        keys: Mapping[str, Paper],
-        title_pool: list[Paper],
-        all_papers: Mapping[str, Paper],
-        allowed_urls: Iterable[str],
-    ) -> None:
+    def __init__(self, keys: Mapping[str, Paper], title_pool: list[Paper], all_papers: Mapping[str, Paper],
+                 allowed_urls: Iterable[str]) -> None:
         self.keys = {k.strip("[] "): p for k, p in keys.items()}
         prefixes = sorted({re.match(r"[A-Za-z]*", k).group() for k in self.keys} or {"P"}, key=len, reverse=True)
         pfx = "|".join(re.escape(p) for p in prefixes if p) or "P"
         self.marker = re.compile(rf"[ \t]*\[\s*((?:{pfx})\d+(?:\s*[,;]\s*(?:{pfx})\d+)*)\s*\]")
         self.titles = [(_norm(p.title), p) for p in title_pool]
+        # Whom a sentence that cites nothing may name: the authors of the papers the text may cite.
+        self.around = {p.id: p for p in [*title_pool, *self.keys.values()]}.values()
         self.urls = {u.rstrip("/") for u in allowed_urls} | {p.url.rstrip("/") for p in all_papers.values() if p.url}
         self.people: dict[str, set[str]] = {}
         self.venues: set[str] = set()
@@ -166,7 +164,7 @@ class _Checker:
                     problems.append(f"cited [{token}], which is not one of the papers given")
         for m in _QUOTED.finditer(s):
             quoted = next(g for g in m.groups() if g is not None)
-            if not MIN_TITLE_WORDS <= len(quoted.split()) <= MAX_TITLE_WORDS:
+            if len(quoted.split()) < MIN_TITLE_WORDS:
                 continue
             target = _norm(quoted)
             best = max(self.titles, key=lambda t: fuzz.token_set_ratio(target, t[0]), default=None)
@@ -176,6 +174,11 @@ class _Checker:
                 reason = f'"{quoted.strip()}" is not the title of any paper it may cite'
                 problems.append(reason)
                 unfixable.append(reason)
+        plain, found = _norm(s), {p.id for _, p in events}
+        for title, paper in self.titles:  # a title written out without quotes cites its paper too
+            if paper.id not in found and len(title.split()) >= MIN_TITLE_WORDS and f" {title} " in f" {plain} ":
+                found.add(paper.id)
+                events.append((max(0, s.casefold().find(paper.title.casefold()[:12])), paper))
         return [p for _, p in sorted(events, key=lambda e: e[0])]
 
     def fix_years(self, s: str, cited: list[Paper], problems: list[str], unfixable: list[str]) -> tuple[str, int]:
@@ -205,8 +208,11 @@ class _Checker:
         return _YEAR.sub(check, s), fixed
 
     def check_people(self, s: str, cited: list[Paper], problems: list[str], unfixable: list[str]) -> None:
-        """Flags corpus authors named beside papers they did not write."""
-        ids = {i for p in cited for i in p.author_ids} | {_name_key(a) for p in cited for a in p.authors}
+        """Flags corpus authors named beside papers they did not write, or beside none they may have."""
+        papers = cited or self.around
+        if not papers:
+            return
+        ids = {i for p in papers for i in p.author_ids} | {_name_key(a) for p in papers for a in p.authors}
         words = [w for w in _WORD.findall(s)]
         seen: set[str] = set()
         for i, first in enumerate(words):
@@ -218,7 +224,8 @@ class _Checker:
                     seen.add(key)
                     if not (self.people[key] & ids or key in ids):
                         name = " ".join(words[i : i + n]).rstrip(".,;:")
-                        reason = f'named {name} beside "{cited[0].title}", but {name} is not among its authors'
+                        reason = (f'named {name} beside "{cited[0].title}", but {name} is not among its authors'
+                                  if cited else f"named {name}, who wrote none of the papers it may cite")
                         problems.append(reason)
                         unfixable.append(reason)
                     break
@@ -256,16 +263,8 @@ def _tidy(s: str) -> str:
     return re.sub(r"\(\s*\)", "", s).strip(" \t") if s.strip() else ""
 
 
-def verify(
-    text: str,
-    keys: Mapping[str, Paper],
-    candidate_papers: list[Paper],
-    all_papers: Mapping[str, Paper],
-    candidate_id: str | None,
-    *,
-    remove: bool = False,
-    allowed_urls: Iterable[str] = (),
-) -> Verdict:
+def verify(text: str, keys: Mapping[str, Paper], candidate_papers: list[Paper], all_papers: Mapping[str, Paper],
+           candidate_id: str | None, *, remove: bool = False, allowed_urls: Iterable[str] = ()) -> Verdict:
     """Checks a model output against the papers it was given; see the module docstring for the rules."""
     pool = candidate_papers if candidate_id is not None and candidate_papers else list(keys.values())
     checker = _Checker(keys, pool, all_papers, allowed_urls)
@@ -283,8 +282,8 @@ def verify(
         if cited:
             s, years_fixed = checker.fix_years(s, cited, problems, unfixable)
             fixed += years_fixed
-            checker.check_people(s, cited, problems, unfixable)
             checker.check_venues(s, cited, problems, unfixable)
+        checker.check_people(s, cited, problems, unfixable)
         repaired += fixed
         unfixable_all += unfixable
         if remove and unfixable:
