@@ -96,7 +96,11 @@ class NameResolver:
                 if len(tokens) >= 2:
                     self._full["".join(tokens[:-1]) + " " + tokens[-1]].add(person_id)
                     self._surname[tokens[-1]].add(person_id)
-        self._full_keys = list(self._full)
+        # Near spellings are searched among names with the same first letter: a typo there is rare, and
+        # comparing against a 26th of the names keeps resolution around a millisecond.
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for key in self._full:
+            self._by_initial[key[0]].append(key)
 
     def _ordered(self, ids: set[str]) -> list[str]:
         return sorted(ids, key=lambda i: (-self._weight.get(i, 0), i))
@@ -132,8 +136,8 @@ class NameResolver:
                     continue
                 cutoff = 88 if plausible(i, n) else 92
                 key = " ".join(tokens[j][2] for j in range(i, i + n))
-                hit = process.extractOne(key, self._full_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-                if hit and hit[0].split()[0][0] == key[0]:
+                hit = process.extractOne(key, self._by_initial.get(key[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit:
                     take(i, n, self._ordered(self._full[hit[0]]), hit[1])
         full_names = {i for m in mentions for i in m.ids}
         for i, (start, end, word) in enumerate(tokens):  # surnames alone, exactly: a near word is just a word
