@@ -26,14 +26,13 @@ async def test_one_chat_is_serial_and_chats_overlap():
         log.append((chat, "end", n))
 
     updates = [(chat, n) for n in range(3) for chat in (1, 2)]
-    started = asyncio.get_running_loop().time()
     await asyncio.gather(*(processor.process_update(_update(api, c, n), work(c, n)) for c, n in updates))
-    elapsed = asyncio.get_running_loop().time() - started
 
     for chat in (1, 2):
         events = [(kind, n) for c, kind, n in log if c == chat]
         assert events == [("start", 0), ("end", 0), ("start", 1), ("end", 1), ("start", 2), ("end", 2)]
-    assert elapsed < 0.25, "two chats of three 50 ms updates each take about 150 ms, not 300 ms"
+    # Overlap, shown by order rather than by the clock: the other chat starts before the first one ends.
+    assert log.index((2, "start", 0)) < log.index((1, "end", 0)), "chats run side by side"
 
 
 async def test_no_more_than_the_workers_run_at_once():
