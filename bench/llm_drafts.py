@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import sys
 import time
 from collections import Counter
@@ -46,12 +47,17 @@ def raw_problems(kb, reply: str, candidate: str, given: list[str]) -> list[str]:
     return audit(kb, KEY.sub(r"[\1]", reply), candidate, given)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # so that the llama server is stopped and the figures so far are printed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100, help="drafts to write (5 per candidate)")
     parser.add_argument("--max-tokens", type=int, default=200)
     parser.add_argument("--temperature", type=float, default=0.3)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _interrupt)
 
     kb = bench_kb("llm_drafts")
     company = Company.load(kb.settings.knowledge.company_dir)
@@ -69,7 +75,11 @@ def main() -> None:
         assistant = Assistant(kb, company, model)
         for number, (candidate, channel, language) in enumerate(jobs, 1):
             calls, t0 = len(model.replies), time.perf_counter()
-            draft = assistant.draft(candidate, channel=channel, language=language)
+            try:
+                draft = assistant.draft(candidate, channel=channel, language=language)
+            except KeyboardInterrupt:
+                print(f"  interrupted: {number - 1} of {len(jobs)} drafts done")
+                break
             seconds.append(time.perf_counter() - t0)
             given = [p.id for p in kb.catalog.papers_of(candidate)[:2]]
             raw = [raw_problems(kb, r, candidate, given) for r in model.replies[calls:]]
@@ -89,16 +99,18 @@ def main() -> None:
                                   "engine": draft.engine, "seconds": round(seconds[-1], 1), "raw_problems": raw,
                                   "final_problems": final, "warnings": draft.warnings, "subject": draft.subject,
                                   "body": draft.body, "raw": model.replies[calls:]}, ensure_ascii=False) + "\n")
+            log.flush()
             print(f"  {number:3d}/{len(jobs)} {candidate:22s} {channel:8s} {language}  {seconds[-1]:5.1f} s  "
                   f"{'model' if draft.engine != OFFLINE_LABEL else 'offline'}", flush=True)
         stats = assistant._llm.stats  # noqa: SLF001 - the engine's own counters
     total = time.perf_counter() - started
     fallbacks = ", ".join(f"{k.removeprefix('fallback_')} {v}" for k, v in sorted(stats.items())
                           if k.startswith("fallback_"))
-    print(f"\nSmolLM2-135M drafts: {len(jobs)} ({len(people)} candidates x {len(COMBOS)} channel/language pairs), "
-          f"max_tokens={args.max_tokens}, temperature={args.temperature}")
+    done = len(seconds)
+    print(f"\nSmolLM2-135M drafts: {done} of {len(jobs)} ({len(people)} candidates x {len(COMBOS)} channel/language "
+          f"pairs), max_tokens={args.max_tokens}, temperature={args.temperature}")
     rows = [
-        ("drafts produced (non-empty, citing the candidate)", len(jobs) - counts["empty or uncited"]),
+        ("drafts produced (non-empty, citing the candidate)", done - counts["empty or uncited"]),
         ("model calls (incl. regenerations)", counts["calls"]),
         ("raw replies with a fabrication (independent audit)", counts["replies with problems"]),
         ("fabrications in raw replies (independent audit)", counts["raw problems"]),
@@ -114,7 +126,7 @@ def main() -> None:
     for label, value in rows:
         print(f"  {label:<62s} {value:>6}")
     print(f"  time: {total:.0f} s total, {percentile(seconds, 50):.1f} s median and {percentile(seconds, 95):.1f} s "
-          f"p95 per draft, {len(jobs) / total * 60:.1f} drafts/min")
+          f"p95 per draft, {done / total * 60:.1f} drafts/min")
     for problem in reached:
         print("  REACHED:", problem)
     if reached or counts["empty or uncited"] or counts["fallback not the offline draft"]:
