@@ -95,4 +95,4 @@ class Draft(BaseModel):
     body: str
     cited_paper_ids: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
-    engine: str = "offline"
+    engine: str = Field(default="offline engine", description="Which engine wrote the text.")
