@@ -16,8 +16,7 @@ _FRAME = re.compile(r"\b(?:which|who|whom|candidates?|people|persons?|researcher
 
 def topic_of(question: str) -> str:
     """The topic of a candidate-finding question, without its framing words."""
-    topic = re.sub(r"\s+", " ", _FRAME.sub(" ", question)).strip(" ?.,")
-    return re.sub(r"^(?:(?:on|in|with|about)\s+)+", "", topic, flags=re.I) or question
+    return re.sub(r"\s+", " ", _FRAME.sub(" ", question)).strip(" ?.,") or question
 
 
 def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> list[CandidateHit]:

@@ -177,7 +177,8 @@ class Assistant:
                     cited.append(citation.paper)
                 refs.append(f"[{cited.index(citation.paper) + 1}]")
             lines.append(f"{rank}. {hit.candidate.name} — {len(hit.evidence)}+ matching papers {' '.join(refs)}")
-        return Answer(text=f"Candidates who have worked on {topic}:\n" + "\n".join(lines),
+        shown = re.sub(r"^(?:(?:on|in|with|about)\s+)+", "", topic, flags=re.I)
+        return Answer(text=f"Candidates who have worked on {shown}:\n" + "\n".join(lines),
                       citations=[Citation(paper=p) for p in cited], candidate_ids=[h.candidate.id for h in hits],
                       ranked_paper_ids=[p.id for p in cited], intent="find", engine=OFFLINE_LABEL)
 
