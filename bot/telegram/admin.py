@@ -17,11 +17,18 @@ logger = logging.getLogger(__name__)
 ALLOW_USAGE = "Usage: <code>/allow USER_ID [admin|recruiter]</code> (recruiter by default)."
 
 
+async def admin_or_refused(update: Update, context: RecruitContext) -> bool:
+    """True for admins; anyone else is told the command is for admins."""
+    if require_admin(update, context):
+        return True
+    await send_html(context.bot, update.effective_chat.id, ADMINS_ONLY)
+    return False
+
+
 async def allow_user(update: Update, context: RecruitContext) -> None:
     """Lets a Telegram user in, as recruiter or admin; the grant is persisted."""
     chat_id = update.effective_chat.id
-    if not require_admin(update, context):
-        await send_html(context.bot, chat_id, ADMINS_ONLY)
+    if not await admin_or_refused(update, context):
         return
     args = context.args or []
     try:

@@ -20,6 +20,7 @@ from bot.pipeline.erase import ForgetReport, forget_candidate, needles, scrub_ch
 from bot.pipeline.records import export_candidate
 from bot.telegram import keyboards
 from bot.telegram.access import ADMINS_ONLY, require_admin
+from bot.telegram.admin import admin_or_refused
 
 from bot.telegram.context import RecruitContext
 from bot.telegram.delivery import edit_html, send_html, typing, with_retry
@@ -41,8 +42,7 @@ FORGOTTEN = "Forgotten."
 async def ask_to_forget(update: Update, context: RecruitContext) -> None:
     """Asks an admin to confirm before everything about a candidate is deleted."""
     chat_id = update.effective_chat.id
-    if not require_admin(update, context):
-        await send_html(context.bot, chat_id, ADMINS_ONLY)
+    if not await admin_or_refused(update, context):
         return
     if not hasattr(context.assistant, "forget"):  # the knowledge base must forget too, or nothing is forgotten
         await send_html(context.bot, chat_id, CANNOT_FORGET)
