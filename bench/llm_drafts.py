@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import OUT, bench_kb, percentile  # noqa: E402
 from bot.assistant.drafting import Company  # noqa: E402
-from bot.assistant.protocol import FALLBACK_NOTICE, OFFLINE_LABEL  # noqa: E402
+from bot.assistant.protocol import OFFLINE_LABEL, fell_back  # noqa: E402
 from bot.assistant.service import Assistant  # noqa: E402
 from bot.settings import PROJECT_ROOT  # noqa: E402
-from tests.e2e.test_assistant_smollm import CountingChat, audit, cites_a_title, smollm_settings  # noqa: E402
+from tests.fakes.audit import CountingChat, audit, cites_a_title, smollm_settings  # noqa: E402
 from tests.fakes.servers import llama_server  # noqa: E402
 
 COMBOS = [("email", "en"), ("linkedin", "en"), ("whatsapp", "en"), ("email", "fr"), ("telegram", "fr")]
@@ -93,7 +93,7 @@ def main() -> None:
                                                                                       draft.cited_paper_ids)
             if draft.engine == OFFLINE_LABEL:
                 same = draft.body == offline.draft(candidate, channel=channel, language=language).body
-                counts["fallback not the offline draft"] += not same or FALLBACK_NOTICE not in draft.warnings
+                counts["fallback not the offline draft"] += not same or not fell_back(draft.warnings)
             reached += final
             log.write(json.dumps({"candidate": candidate, "channel": channel, "language": language,
                                   "engine": draft.engine, "seconds": round(seconds[-1], 1), "raw_problems": raw,

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 # Statuses worth another try: rate limits, request timeouts, conflicts, and any server-side failure.
 RETRY_STATUSES = frozenset({408, 409, 429})
 # Responses we could not make sense of; the same request may well succeed the next time.
+# How servers without structured output answer a request that asks for it (llama-cpp-python's says 500).
+SCHEMA_REFUSALS = frozenset({400, 422, 500, 501})
 _GARBAGE_ERRORS = (openai.APIResponseValidationError, ValueError, KeyError, TypeError, AttributeError)
 
 
@@ -133,6 +135,7 @@ class OpenAIChat:
         # first used it; a second event loop (tests, repeated asyncio.run) would then fail. One client per loop.
         self._async_chats: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ChatOpenAI] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
+        self._schema_refused = False  # the endpoint answered a request with a JSON schema with a refusal
 
     def _build(self, **extra: Any) -> ChatOpenAI:
         s = self.settings
@@ -175,14 +178,27 @@ class OpenAIChat:
         return LLMError(f"the model endpoint failed after {self._attempts()} attempts: {failure.reason}")
 
     def complete(self, system: str, user: str, *, json_schema: dict | None = None) -> str:
-        """Returns the model's whole reply; raises LLMError when the endpoint keeps failing."""
-        messages, runnable = self._prepare(system, user, json_schema)
-        for attempt in range(self._attempts()):
+        """Returns the model's whole reply; raises LLMError when the endpoint keeps failing.
+
+        An endpoint that refuses structured output (HTTP 400, 422, 500 or 501 to a request with a JSON
+        schema) is asked again at once with the schema in the prompt; when that works, it is not asked for
+        structured output again.
+        """
+        structured = json_schema is not None and self.settings.structured_output and not self._schema_refused
+        messages, runnable = self._prepare(system, user, json_schema, structured)
+        attempt = 0
+        while True:
             started = time.monotonic()
             try:
                 message = runnable.invoke(messages)
                 text = _text_of(message.content)
             except Exception as exc:  # noqa: BLE001 - classified right below
+                if structured and getattr(exc, "status_code", None) in SCHEMA_REFUSALS:
+                    logger.info("model %s refused structured output (HTTP %s); schema goes in the prompt",
+                                self.name, exc.status_code)
+                    structured, refused = False, exc.status_code
+                    messages, runnable = self._prepare(system, user, json_schema, structured=False)
+                    continue
                 failure = _classify(exc)
                 if isinstance(failure, LLMError):
                     raise failure from exc
@@ -191,10 +207,15 @@ class OpenAIChat:
                 wait = self.delay(attempt, failure)
                 logger.info("model %s: %s, retrying in %.2f s", self.name, failure.reason, wait)
                 self._sleep(wait)
+                attempt += 1
                 continue
+            if json_schema is not None and self.settings.structured_output and not structured:
+                if not self._schema_refused:
+                    logger.warning("model %s does not take structured output (HTTP %s); JSON is asked for in the "
+                                   "prompt from now on", self.name, refused)
+                self._schema_refused = True
             logger.debug("model %s answered %s chars in %.2f s", self.name, len(text), time.monotonic() - started)
             return text
-        raise AssertionError("unreachable")
 
     async def stream(self, system: str, user: str) -> AsyncIterator[str]:
         """Yields text deltas. Retries only until the first delta: after that a failure raises LLMError."""
@@ -221,10 +242,11 @@ class OpenAIChat:
                 logger.info("model %s stream: %s, retrying in %.2f s", self.name, failure.reason, wait)
                 await asyncio.sleep(wait)
 
-    def _prepare(self, system: str, user: str, json_schema: dict | None) -> tuple[list[BaseMessage], Any]:
+    def _prepare(self, system: str, user: str, json_schema: dict | None,
+                 structured: bool) -> tuple[list[BaseMessage], Any]:
         if json_schema is None:
             return [SystemMessage(system), HumanMessage(user)], self._chat
-        if self.settings.structured_output:
+        if structured:
             name = re.sub(r"[^A-Za-z0-9_-]", "_", str(json_schema.get("title", "reply")))[:64] or "reply"
             response_format = {
                 "type": "json_schema",

@@ -93,7 +93,10 @@ class LLMSettings(_Group):
     timeout_s: float = Field(default=60.0, description="Seconds before a model call is abandoned.")
     max_retries: int = Field(default=2, description="Retries on 429 and 5xx, with exponential backoff.")
     max_tokens: int = Field(default=700, description="Upper bound on tokens generated per call.")
-    structured_output: bool = Field(default=False, description="Ask the endpoint for JSON-schema output.")
+    structured_output: bool = Field(
+        default=False,
+        description="Ask the endpoint for JSON-schema output; an endpoint that refuses it gets the schema in the prompt.",
+    )
 
 
 class TelegramSettings(_Group):

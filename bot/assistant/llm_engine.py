@@ -18,7 +18,8 @@ from functools import partial
 from typing import AsyncIterator, TypeVar
 
 from bot.assistant.drafting import BUDGET, DraftPlan, render
-from bot.assistant.protocol import FALLBACK_NOTICE, OFFLINE_LABEL, REMOVED_CLAIM_WARNING
+from bot.assistant.protocol import (DISCARD_REASONS, DISCARDED_NOTICE, FALLBACK_NOTICE, OFFLINE_LABEL,
+                                    REMOVED_CLAIM_WARNING)
 from bot.assistant.replies import DRAFT_SCHEMA, REFS, rejection, stream_cut, unpack_draft
 from bot.assistant.verify import Verdict, verify
 from bot.llm import LLMError
@@ -38,11 +39,17 @@ INSTRUCTIONS = {
 Item = TypeVar("Item", Answer, Draft)
 
 
+# Characters of abstracts the model sees in all, at most 600 a paper: with ten or more papers (a "find"
+# answer) the prompt must still fit a small model's 2k-token context with room for the reply.
+ABSTRACT_CHARS, ABSTRACT_BUDGET = 600, 2400
+
+
 def paper_block(papers: list[Paper]) -> tuple[dict[str, Paper], str]:
     """Opaque keys for papers, and the text the model sees."""
     keys = {f"P{i}": p for i, p in enumerate(papers, 1)}
+    room = min(ABSTRACT_CHARS, ABSTRACT_BUDGET // max(1, len(papers)))
     lines = [f"[{key}] {p.title} ({p.venue or ''}{'' if p.venue and str(p.year) in p.venue else f', {p.year}'}). "
-             f"Authors: {', '.join(p.authors)}. Abstract: {p.abstract[:600]}" for key, p in keys.items()]
+             f"Authors: {', '.join(p.authors)}. Abstract: {p.abstract[:room]}" for key, p in keys.items()]
     return keys, "\n".join(lines)
 
 
@@ -80,10 +87,11 @@ class LLMEngine:
         return verify(text, keys, mine, self.kb.catalog.papers, candidate_id, remove=remove)
 
     def _fallback(self, item: Item, why: str = "failed") -> Item:
-        """The offline engine's answer or draft, saying so; ``why`` is counted for the benchmark."""
+        """The offline engine's answer or draft, saying why: the model failed, or what it wrote was rejected."""
         self.stats["fallbacks"] += 1
         self.stats[f"fallback_{why}"] += 1
-        return item.model_copy(update={"warnings": list(dict.fromkeys([*item.warnings, FALLBACK_NOTICE]))})
+        notice = DISCARDED_NOTICE.format(reason=DISCARD_REASONS[why]) if why in DISCARD_REASONS else FALLBACK_NOTICE
+        return item.model_copy(update={"warnings": list(dict.fromkeys([*item.warnings, notice]))})
 
     def _settle(self, verdict: Verdict) -> list[str]:
         """Counts what the final verdict repaired and removed; the warning a removal earns."""

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from bot.assistant.drafting import Company
-from bot.assistant.protocol import FALLBACK_NOTICE, NOT_FOUND_PHRASE, OFFLINE_LABEL, REMOVED_CLAIM_WARNING
+from bot.assistant.protocol import (DISCARD_REASONS, DISCARDED_NOTICE, FALLBACK_NOTICE, NOT_FOUND_PHRASE,
+                                   OFFLINE_LABEL, REMOVED_CLAIM_WARNING, fell_back)
 from bot.assistant.service import Assistant
 from bot.llm import OpenAIChat
 from bot.models import Answer, Paper
@@ -121,7 +122,7 @@ def test_a_malformed_draft_reply_never_raises_nor_comes_back_empty(llm_assistant
     assert draft.body.strip() and draft.cited_paper_ids
     assert '"body"' not in draft.body and '"subject"' not in draft.body and not draft.body.lstrip().startswith("{")
     if draft.engine == OFFLINE_LABEL:
-        assert draft.body == assistant.draft(RICO).body and FALLBACK_NOTICE in draft.warnings
+        assert draft.body == assistant.draft(RICO).body and fell_back(draft.warnings)
     else:
         assert "[P1]" not in draft.body and "I read “" in draft.body
 
@@ -133,12 +134,15 @@ def test_an_unparseable_http_response_falls_back_to_the_offline_draft(llm_assist
     assert draft.body == assistant.draft(RICO).body
 
 
+ECHO = DISCARDED_NOTICE.format(reason=DISCARD_REASONS["echo"])
+
+
 def test_a_reply_that_echoes_the_prompt_is_not_sent_as_a_draft(llm_assistant, api, assistant, given):
     echo = "\n".join(f"[P{i}] {p.title} ({p.venue}). Authors: {', '.join(p.authors)}. Abstract: {p.abstract[:600]}"
                      for i, p in enumerate(given, 1))
     api.reply(echo)
     draft = llm_assistant.draft(RICO)
-    assert draft.engine == OFFLINE_LABEL and FALLBACK_NOTICE in draft.warnings
+    assert draft.engine == OFFLINE_LABEL and ECHO in draft.warnings and FALLBACK_NOTICE not in draft.warnings
     assert draft.body == assistant.draft(RICO).body and "Abstract:" not in draft.body
 
 
@@ -146,14 +150,15 @@ def test_a_reply_that_repeats_the_instructions_is_not_sent_as_a_draft(llm_assist
     reply_draft(api, "Hi Rico,\n\nThe voice is direct, personal and specific: short sentences, plain words, one "
                      "concrete detail from the candidate's own work. I read [P1].\n\nBest,\nClaire")
     draft = llm_assistant.draft(RICO)
-    assert draft.engine == OFFLINE_LABEL and FALLBACK_NOTICE in draft.warnings
+    assert draft.engine == OFFLINE_LABEL and ECHO in draft.warnings
     assert draft.body == assistant.draft(RICO).body
 
 
 def test_a_draft_in_the_wrong_language_is_not_sent(llm_assistant, api, assistant):
     reply_draft(api, "Hi Rico,\n\nI read [P1] and would like to talk to you about our lab.\n\nBest,\nClaire")
     draft = llm_assistant.draft(RICO, language="fr")
-    assert draft.engine == OFFLINE_LABEL and FALLBACK_NOTICE in draft.warnings and draft.language == "fr"
+    wrong_language = DISCARDED_NOTICE.format(reason=DISCARD_REASONS["language"])
+    assert draft.engine == OFFLINE_LABEL and wrong_language in draft.warnings and draft.language == "fr"
     assert draft.body == assistant.draft(RICO, language="fr").body
     reply_draft(api, "Bonjour Rico,\n\nJ'ai lu [P1] et votre travail est proche du nôtre.\n\nBien à vous,\nClaire")
     draft = llm_assistant.draft(RICO, language="fr")

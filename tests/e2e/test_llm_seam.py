@@ -141,6 +141,32 @@ def test_structured_output_sends_the_json_schema(api):
     assert sent["type"] == "json_schema" and sent["json_schema"]["schema"] == schema
 
 
+@pytest.mark.parametrize("status", [400, 500])
+def test_an_endpoint_that_refuses_structured_output_gets_the_schema_in_the_prompt_from_then_on(api, status):
+    schema = {"title": "Pick", "type": "object", "properties": {"id": {"type": "string"}}}
+    api.fail(status, message="response_format json_schema is not supported")
+    api.reply('{"id": "rico-sennrich"}', times=2)
+    chat = chat_for(api, structured_output=True, max_retries=0)
+    assert parse_json_loosely(chat.complete("Pick one.", "user", json_schema=schema)) == {"id": "rico-sennrich"}
+    assert parse_json_loosely(chat.complete("Pick one.", "user", json_schema=schema)) == {"id": "rico-sennrich"}
+    first, *rest = api.requests
+    assert first["response_format"]["type"] == "json_schema"
+    assert len(rest) == 2 and all("response_format" not in r and '"properties"' in r["messages"][0]["content"]
+                                  for r in rest)
+
+
+def test_a_down_endpoint_is_not_mistaken_for_one_without_structured_output(api):
+    schema = {"type": "object", "properties": {"id": {"type": "string"}}}
+    api.fail(500, times=3)
+    chat = chat_for(api, structured_output=True, max_retries=1)
+    with pytest.raises(LLMError, match="500"):
+        chat.complete("Pick one.", "user", json_schema=schema)
+    assert len(api.requests) == 3  # the structured try, then the prompt try and its one retry
+    api.reply('{"id": "x"}')
+    chat.complete("Pick one.", "user", json_schema=schema)
+    assert api.requests[-1]["response_format"]["type"] == "json_schema"  # still asked: it never refused
+
+
 def test_without_structured_output_the_schema_goes_into_the_prompt(api):
     schema = {"type": "object", "properties": {"id": {"type": "string"}}}
     api.reply('Sure! ```json\n{"id": "rico-sennrich",}\n```')
@@ -174,3 +200,7 @@ async def test_a_real_local_model_answers_through_the_seam():
         assert text.strip()
         deltas = [delta async for delta in chat.stream("You are a helpful assistant.", "Name one colour.")]
         assert "".join(deltas).strip()
+        # llama-cpp-python's server answers a json_schema response_format with HTTP 500: the seam adapts.
+        structured = OpenAIChat(settings.model_copy(update={"structured_output": True}))
+        schema = {"type": "object", "properties": {"colour": {"type": "string"}}, "required": ["colour"]}
+        assert structured.complete("Reply in JSON.", "Name one colour.", json_schema=schema).strip()

@@ -1,9 +1,12 @@
 """Prompts are checked before the first user message; settings come from the environment only."""
 
+import re
+
 import pytest
+from pydantic import BaseModel
 
 from bot.prompts import EXPECTED, PromptError, load_prompt, load_prompts
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 
 
 def test_the_shipped_prompts_load_with_exactly_the_variables_the_code_fills():
@@ -41,3 +44,21 @@ def test_a_misspelt_setting_is_an_error_not_silence(monkeypatch):
     monkeypatch.setenv("RECRUITBOT_LLM__BASE_ULR", "http://127.0.0.1:9/v1")
     with pytest.raises(ValidationError, match="base_ulr"):
         Settings(_env_file=None)
+
+
+def _settings_fields(model=Settings, prefix="RECRUITBOT_"):
+    """(variable, field) for every setting, groups walked."""
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            yield from _settings_fields(kind, f"{prefix}{name.upper()}__")
+        else:
+            yield f"{prefix}{name.upper()}", field
+
+
+def test_the_readme_lists_every_setting_with_its_description():
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(RECRUITBOT_\w+)` \| (.*?) \| `.*` \|$",
+                                                         (PROJECT_ROOT / "README.md").read_text(), re.MULTILINE)}
+    fields = dict(_settings_fields())
+    assert len(fields) > 40 and set(rows) == set(fields)
+    assert {v: f.description for v, f in fields.items() if rows[v] != f.description} == {}
