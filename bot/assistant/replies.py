@@ -13,7 +13,6 @@ import re
 
 from bot.assistant.protocol import NOT_FOUND_PHRASE
 from bot.assistant.verify import Verdict
-from bot.llm import parse_json_loosely
 
 # Asked of every draft: endpoints with structured output enforce it, the others get it as a hint.
 DRAFT_SCHEMA = {"title": "draft", "type": "object", "required": ["subject", "body"],
@@ -98,3 +97,52 @@ def stream_cut(text: str) -> int:
         if head.count('"') % 2 == 0 and head.count("“") == head.count("”") and head.count("«") == head.count("»"):
             return m.end()
     return 0
+
+
+_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def _first_object(text: str) -> str | None:
+    """The first balanced ``{...}`` in ``text``, respecting strings; None if there is none."""
+    start = text.find("{")
+    while start != -1:
+        depth, in_string, escaped = 0, False, False
+        for i in range(start, len(text)):
+            ch = text[i]
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth == 0:
+                    return text[start : i + 1]
+        start = text.find("{", start + 1)
+    return None
+
+
+def parse_json_loosely(text: str) -> dict | None:
+    """A JSON object from a model reply that may wrap it in ```json fences, prose or trailing commas."""
+    if not text:
+        return None
+    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
+    for candidate in candidates:
+        blob = _first_object(candidate)
+        if blob is None:
+            continue
+        for attempt in (blob, _TRAILING_COMMA.sub(r"\1", blob)):
+            try:
+                value = json.loads(attempt)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                return value
+    return None

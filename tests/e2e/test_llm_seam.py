@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from bot.llm import LLMError, OpenAIChat, build_chat_model, parse_json_loosely
+from bot.assistant.replies import parse_json_loosely
+from bot.llm import LLMError, OpenAIChat, build_chat_model
 from bot.settings import LLMSettings
 from tests.fakes import FakeOpenAI, llama_server
 

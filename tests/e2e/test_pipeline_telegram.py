@@ -15,7 +15,8 @@ from bot.pipeline.records import restore_candidate
 from bot.pipeline.store import PipelineStore
 from bot.settings import PipelineSettings
 from bot.telegram.campaign import CAMPAIGN
-from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, FakeTelegramAPI, bot_settings, button, buttons, running_bot
+from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, FakeTelegramAPI, bot_settings, running_bot
+from tests.fakes.telegram_html import button, buttons
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import pickle
 
 
 from bot.telegram.app import PERSISTENCE_FILE
-from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, button, buttons, running_bot
+from tests.fakes.telegram_api import RECRUITER_ID, FakeTelegramAPI, bot_settings, running_bot
+from tests.fakes.telegram_html import button, buttons
 
 
 def _edits_of(api: FakeTelegramAPI, message: dict) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 from bot.models import Answer
-from tests.fakes.telegram_api import LIMIT, RECRUITER_ID, bot_settings, links, running_bot
+from tests.fakes.telegram_api import RECRUITER_ID, bot_settings, running_bot
+from tests.fakes.telegram_html import LIMIT, links
 
 
 class LongAnswers:

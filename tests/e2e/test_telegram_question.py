@@ -5,17 +5,9 @@ from __future__ import annotations
 import json
 import time
 
-
 from bot.telegram.welcome import ADMIN_COMMANDS, COMMANDS
-from tests.fakes.telegram_api import (
-    ADMIN_ID,
-    RECRUITER_ID,
-    bot_settings,
-    button,
-    buttons,
-    links,
-    running_bot,
-)
+from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, bot_settings, running_bot
+from tests.fakes.telegram_html import button, buttons, links
 
 QUESTION = "Which papers has Yang Feng written on simultaneous translation?"
 

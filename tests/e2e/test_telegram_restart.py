@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, bot_settings, links, running_bot
+from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, bot_settings, running_bot
+from tests.fakes.telegram_html import links
 
 NEWCOMER = 4242
 

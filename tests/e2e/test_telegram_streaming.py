@@ -6,7 +6,8 @@ import pytest
 
 from bot.telegram.ask import STREAM_EDIT_INTERVAL_S
 from tests.fakes.assistant import FakeAssistant
-from tests.fakes.telegram_api import RECRUITER_ID, bot_settings, links, running_bot
+from tests.fakes.telegram_api import RECRUITER_ID, bot_settings, running_bot
+from tests.fakes.telegram_html import links
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 The real PTB client talks to it through ``base_url``/``base_file_url`` (``async with FakeTelegramAPI() as
 api``), or through ``OfflineRequest(api)`` when no socket may be opened. It parses HTML as strictly as
-Telegram does (unknown tags, stray '<' or '&', unbalanced tags and texts over 4,096 characters are refused),
-records every call, and lets tests inject updates and failures.
+Telegram does (``telegram_html``), refuses texts over 4,096 characters, records every call, and lets
+tests inject updates and failures.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dtm
-import html
 import json
 import re
 import time
@@ -23,26 +22,14 @@ from urllib.parse import unquote
 from aiohttp import web
 from telegram.request import BaseRequest, RequestData
 
+from tests.fakes.telegram_html import LIMIT, APIError, parse_html, utf16_len
+
 TOKEN = "123456:TEST-TOKEN"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "RecruitBot", "username": "recruit_test_bot",
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
-LIMIT = 4096
-_TAGS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-         "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "a": "text_link", "code": "code",
-         "pre": "pre", "tg-spoiler": "spoiler", "span": "spoiler", "blockquote": "blockquote"}
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s[^<>]*)?)>")
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);")
 # Form fields that are plain strings; every other field arrives JSON-encoded.
 _STRING_FIELDS = {"text", "caption", "callback_query_id", "file_id", "parse_mode", "action", "url",
                   "secret_token", "document", "photo", "language_code", "inline_message_id"}
-
-
-class APIError(Exception):
-    """A Bot API error answer: HTTP status, description and optional parameters."""
-
-    def __init__(self, status: int, description: str, parameters: dict | None = None) -> None:
-        super().__init__(description)
-        self.status, self.description, self.parameters = status, description, parameters
 
 
 @dataclass
@@ -52,71 +39,6 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
-
-
-def _u16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-_HTML_TOKEN = re.compile(r"<[^<>]*>|&[^&;<>\s]*;|[^<>&]+|[<>&]")
-
-
-def parse_html(source: str) -> tuple[str, list[dict]]:
-    """Text and entities, as Telegram derives them from parse_mode=HTML; APIError like Telegram's."""
-    out: list[str] = []
-    entities, stack, length = [], [], 0
-    for token in _HTML_TOKEN.finditer(source):
-        piece, at = token.group(), token.start()
-        if piece.startswith("<"):
-            match = _TAG.fullmatch(piece)
-            if not match or match.group(2).lower() not in _TAGS:
-                raise APIError(400, f"Bad Request: can't parse entities: unsupported start tag at offset {at}")
-            closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
-            if not closing:
-                stack.append((name, length, attrs))
-                continue
-            if not stack or stack[-1][0] != name:
-                raise APIError(400, f"Bad Request: can't parse entities: unmatched end tag at offset {at}")
-            _, start, open_attrs = stack.pop()
-            entity = {"type": _TAGS[name], "offset": start, "length": length - start}
-            if name == "a":
-                href = re.search(r'href\s*=\s*"([^"]*)"', open_attrs)
-                if not href:
-                    raise APIError(400, "Bad Request: can't parse entities: a tag without href")
-                entity["url"] = html.unescape(href.group(1))
-            if entity["length"]:
-                entities.append(entity)
-            continue
-        if piece.startswith("&"):
-            if not _ENTITY.fullmatch(piece):
-                raise APIError(400, f"Bad Request: can't parse entities: unsupported entity at offset {at}")
-            piece = html.unescape(piece)
-        elif piece == ">":
-            raise APIError(400, f"Bad Request: can't parse entities: stray '>' at offset {at}")
-        out.append(piece)
-        length += _u16(piece)
-    if stack:
-        raise APIError(400, f"Bad Request: can't parse entities: can't find end tag for {stack[-1][0]}")
-    return "".join(out), sorted(entities, key=lambda e: e["offset"])
-
-
-def links(message: dict) -> list[str]:
-    """The URLs a message links to (text_link entities)."""
-    return [e["url"] for e in message.get("entities", []) if e["type"] == "text_link"]
-
-
-def buttons(message: dict) -> list[tuple[str, str]]:
-    """(label, callback_data) of a message's inline keyboard, row by row."""
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
-
-
-def button(message: dict, label: str) -> str:
-    """The callback data of the button whose label contains ``label``."""
-    for text, data in buttons(message):
-        if label.lower() in text.lower():
-            return data
-    raise AssertionError(f"no button {label!r} in {buttons(message)}")
 
 
 class FakeTelegramAPI:
@@ -245,9 +167,10 @@ class FakeTelegramAPI:
         """An update with a user's text message (commands and mentions get their entities), not queued."""
         entities = []
         if text.startswith("/"):
-            entities.append({"type": "bot_command", "offset": 0, "length": _u16(text.split()[0])})
+            entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(text.split()[0])})
         for match in re.finditer(r"@\w+", text):
-            entities.append({"type": "mention", "offset": _u16(text[: match.start()]), "length": _u16(match.group())})
+            entities.append({"type": "mention", "offset": utf16_len(text[: match.start()]),
+                             "length": utf16_len(match.group())})
         fields = {"text": text, **({"entities": entities} if entities else {})}
         message = self._message(chat_id or user_id, self._user(user_id), **fields)
         return {"update_id": 0, "message": message}
@@ -326,7 +249,7 @@ class FakeTelegramAPI:
         text, entities = parse_html(source) if params.get("parse_mode") == "HTML" else (source, [])
         if not text.strip():
             raise APIError(400, f"Bad Request: message {key} is empty")
-        if _u16(text) > (LIMIT if key == "text" else 1024):
+        if utf16_len(text) > (LIMIT if key == "text" else 1024):
             raise APIError(400, "Bad Request: message is too long")
         fields = {key: text}
         if entities:

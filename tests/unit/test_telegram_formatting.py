@@ -17,7 +17,7 @@ from bot.telegram.formatting import (
     split_html,
     visible_len,
 )
-from tests.fakes.telegram_api import parse_html
+from tests.fakes.telegram_html import parse_html
 
 
 def _shown(parts: list[str]) -> list[str]:
@@ -104,7 +104,7 @@ def test_a_dossier_shows_name_topics_paper_count_and_co_authors():
 
 @pytest.mark.parametrize("bad", ["a < b", "Tom & Jerry", "<unknown>x</unknown>", "<b>open"])
 def test_the_fake_refuses_html_that_telegram_would_refuse(bad):
-    from tests.fakes.telegram_api import APIError
+    from tests.fakes.telegram_html import APIError
 
     with pytest.raises(APIError, match=re.escape("can't parse entities")):
         parse_html(bad)

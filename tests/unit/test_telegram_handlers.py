@@ -10,21 +10,13 @@ from telegram import Update
 from bot.assistant.protocol import NOT_FOUND_PHRASE
 from bot.models import Answer
 from bot.telegram.access import ADMINS_ONLY, GRANTS, THROTTLED
-from bot.telegram.privacy import CANNOT_FORGET
 from bot.telegram.app import build_application
 from bot.telegram.errors import SOMETHING_WENT_WRONG
+from bot.telegram.privacy import CANNOT_FORGET
 from bot.telegram.welcome import UNKNOWN_COMMAND
 from tests.fakes.assistant import build_test_assistant
-from tests.fakes.telegram_api import (
-    ADMIN_ID,
-    RECRUITER_ID,
-    FakeTelegramAPI,
-    OfflineRequest,
-    bot_settings,
-    button,
-    buttons,
-    links,
-)
+from tests.fakes.telegram_api import ADMIN_ID, RECRUITER_ID, FakeTelegramAPI, OfflineRequest, bot_settings
+from tests.fakes.telegram_html import button, buttons, links
 
 
 class Bot:
