@@ -26,6 +26,24 @@ def bench_kb(name: str = "kb"):
     return kb
 
 
+def plain_langchain(kb):
+    """What a user would build instead: LangChain's Chroma over the same collection and embedder, unfiltered.
+
+    Returns ``rank(question, k) -> paper ids``.
+    """
+    from langchain_chroma import Chroma
+
+    plain = Chroma(client=kb.store.client, collection_name=kb.settings.store.collection,
+                   embedding_function=kb.embedder)
+    chunk_paper = {cid: c.paper_id for cid, c in kb.catalog.data.chunks.items()}
+
+    def rank(question: str, k: int = 10) -> list[str]:
+        docs = plain.similarity_search_with_score(question, k=k)
+        return [chunk_paper[d.id] for d, _ in docs if d.id in chunk_paper]
+
+    return rank
+
+
 def load_eval(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

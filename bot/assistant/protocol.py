@@ -11,9 +11,9 @@ from bot.models import Answer, Candidate, Citation, Draft, Paper
 # Sentinel phrases are constants so that tests assert on them, not on wording.
 NOT_FOUND_PHRASE = "I found nothing in the knowledge base that answers this."
 OFFLINE_LABEL = "offline engine"
-FALLBACK_NOTICE = "The language model did not answer; this is the offline engine's answer."
+FALLBACK_NOTICE = "The language model did not answer; the offline engine wrote this instead."
 # When the model answered but what it wrote could not be shown: the reason is one of DISCARD_REASONS.
-DISCARDED_NOTICE = "The language model's reply could not be used ({reason}); this is the offline engine's answer."
+DISCARDED_NOTICE = "The language model's reply could not be used ({reason}); the offline engine wrote this instead."
 DISCARD_REASONS = {
     "empty": "it was empty",
     "uncited": "it cited none of the papers",
@@ -24,10 +24,9 @@ DISCARD_REASONS = {
 REMOVED_CLAIM_WARNING = "A sentence that named a paper not in the knowledge base was removed."
 
 
-
 def fell_back(warnings: list[str]) -> bool:
-    """Whether these warnings say the offline engine's answer stands in for the model's."""
-    return any(w.endswith("this is the offline engine's answer.") for w in warnings)
+    """Whether these warnings say that the offline engine's answer or draft stands in for the model's."""
+    return any(w.endswith("the offline engine wrote this instead.") for w in warnings)
 
 
 Revision = Literal["shorter", "formal", "warmer", "translate", "regenerate"]
