@@ -31,9 +31,9 @@ logger = logging.getLogger(__name__)
 
 # Statuses worth another try: rate limits, request timeouts, conflicts, and any server-side failure.
 RETRY_STATUSES = frozenset({408, 409, 429})
-# Responses we could not make sense of; the same request may well succeed the next time.
 # How servers without structured output answer a request that asks for it (llama-cpp-python's says 500).
 SCHEMA_REFUSALS = frozenset({400, 422, 500, 501})
+# Responses we could not make sense of; the same request may well succeed the next time.
 _GARBAGE_ERRORS = (openai.APIResponseValidationError, ValueError, KeyError, TypeError, AttributeError)
 
 
@@ -186,7 +186,7 @@ class OpenAIChat:
         """
         structured = json_schema is not None and self.settings.structured_output and not self._schema_refused
         messages, runnable = self._prepare(system, user, json_schema, structured)
-        attempt = 0
+        attempt, refused = 0, None
         while True:
             started = time.monotonic()
             try:
@@ -209,10 +209,9 @@ class OpenAIChat:
                 self._sleep(wait)
                 attempt += 1
                 continue
-            if json_schema is not None and self.settings.structured_output and not structured:
-                if not self._schema_refused:
-                    logger.warning("model %s does not take structured output (HTTP %s); JSON is asked for in the "
-                                   "prompt from now on", self.name, refused)
+            if refused is not None:  # the schema in the prompt worked where structured output was refused
+                logger.warning("model %s does not take structured output (HTTP %s); JSON is asked for in the "
+                               "prompt from now on", self.name, refused)
                 self._schema_refused = True
             logger.debug("model %s answered %s chars in %.2f s", self.name, len(text), time.monotonic() - started)
             return text
