@@ -72,7 +72,7 @@ async def start_campaign(update: Update, context: RecruitContext) -> None:
     """Shortlists N candidates for a topic and sends one draft per candidate to approve or skip."""
     chat_id = update.effective_chat.id
     pipeline = context.settings.pipeline
-    parsed = parse_campaign_args(" ".join(context.args or []), pipeline.campaign_max)
+    parsed = parse_campaign_args(context.command_text, pipeline.campaign_max)
     if parsed is None:
         await send_html(context.bot, chat_id, USAGE)
         return

@@ -31,7 +31,7 @@ EXPIRED = "These buttons have expired; please run the command again."
 
 def _named(context: RecruitContext) -> str:
     """The name after the command, or the candidate the chat is talking about."""
-    name = " ".join(context.args or []).strip()
+    name = context.command_text
     return name or load_conversation(context.chat_data).candidate_id or ""
 
 
@@ -132,7 +132,7 @@ async def turn_papers_page(update: Update, context: RecruitContext) -> None:
 async def find_candidates(update: Update, context: RecruitContext) -> None:
     """Ranks candidates for a topic, each with the papers that justify the rank."""
     chat_id = update.effective_chat.id
-    topic = " ".join(context.args or []).strip()
+    topic = context.command_text
     if not topic:
         await send_html(context.bot, chat_id, FIND_USAGE)
         return

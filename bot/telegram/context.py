@@ -40,5 +40,10 @@ class RecruitContext(CallbackContext[ExtBot, dict, dict, dict]):
     def access(self) -> AccessControl:
         return self.application.access  # type: ignore[attr-defined]
 
+    @property
+    def command_text(self) -> str:
+        """What follows the command ("/find simultaneous translation" gives "simultaneous translation")."""
+        return " ".join(self.args or []).strip()
+
 
 CONTEXT_TYPES = ContextTypes(context=RecruitContext)

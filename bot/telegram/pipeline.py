@@ -93,7 +93,7 @@ async def set_stage(update: Update, context: RecruitContext) -> None:
 async def add_note(update: Update, context: RecruitContext) -> None:
     """Keeps a note on a candidate, with its author and time."""
     chat_id = update.effective_chat.id
-    text = " ".join(context.args or []).strip()
+    text = context.command_text
     candidate, note = await asyncio.to_thread(split_name, context.assistant, text) if text else (None, "")
     if not note:
         await send_html(context.bot, chat_id, NOTE_USAGE)
@@ -141,7 +141,7 @@ async def show_pipeline(update: Update, context: RecruitContext) -> None:
 async def show_timeline(update: Update, context: RecruitContext) -> None:
     """Sends a chart of a candidate's papers per year and topic."""
     chat_id = update.effective_chat.id
-    name = " ".join(context.args or []).strip() or load_conversation(context.chat_data).candidate_id or ""
+    name = context.command_text or load_conversation(context.chat_data).candidate_id or ""
     if not name:
         await send_html(context.bot, chat_id, TIMELINE_USAGE)
         return

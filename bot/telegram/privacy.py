@@ -47,7 +47,7 @@ async def ask_to_forget(update: Update, context: RecruitContext) -> None:
     if not hasattr(context.assistant, "forget"):  # the knowledge base must forget too, or nothing is forgotten
         await send_html(context.bot, chat_id, CANNOT_FORGET)
         return
-    name = " ".join(context.args or []).strip()
+    name = context.command_text
     if not name:
         await send_html(context.bot, chat_id, FORGET_USAGE)
         return
@@ -143,7 +143,7 @@ async def scrub_persistence_file(path: Path, needles_: list[str]) -> int:
 async def export_candidate_file(update: Update, context: RecruitContext) -> None:
     """Sends everything held about a candidate as a JSON file."""
     chat_id = update.effective_chat.id
-    name = " ".join(context.args or []).strip()
+    name = context.command_text
     if not name:
         await send_html(context.bot, chat_id, EXPORT_USAGE)
         return
