@@ -131,8 +131,9 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for.")
     out.print(table)
 
 
-def _read_jsonl(path: Path):
-    """{id, question} lines; a broken line is reported with its number and skipped."""
+def _read_jsonl(path: Path, needs: str = "question", kind: type = str):
+    """{id, question} lines (or another field ``needs`` of type ``kind``); a broken line is reported with its
+    number and skipped."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -143,8 +144,8 @@ def _read_jsonl(path: Path):
             continue
         try:
             item = json.loads(raw)
-            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-                raise ValueError("needs a 'question' string")
+            if not isinstance(item, dict) or not isinstance(item.get(needs), kind):
+                raise ValueError(f"needs a '{needs}' {'string' if kind is str else kind.__name__}")
         except ValueError as exc:
             console.print(f"[red]{path}:{number}:[/red] {exc}")
             continue

@@ -24,13 +24,29 @@ def open_assistant(settings=None):
         raise typer.Exit(2)
 
 
-def answer_record(answer, item_id=None) -> dict:
-    """One answer as the JSON lines of `ask --jsonl`."""
+def reply_record(answer) -> dict:
+    """One reply in the JSON contract: answer, status, citations (in the order cited), people, options, draft.
+
+    ``draft`` is the message as sent (subject line, then body) so that any reader of text can score it;
+    ``draft_details`` holds its parts. ``paper_ids`` is the retrieval ranking behind the answer (cited first).
+    """
     cited = [c.paper.id for c in answer.citations]
     ranked = cited + [p for p in answer.ranked_paper_ids if p not in cited]
-    return {"id": item_id, "answer": answer.text, "paper_ids": [] if answer.not_found else ranked,
-            "candidate_ids": answer.candidate_ids or answer.clarify, "not_found": answer.not_found,
-            "engine": answer.engine, "warnings": answer.warnings}
+    record = {"answer": answer.text, "status": answer.status, "citations": cited,
+              "candidate_ids": answer.candidate_ids, "options": answer.clarify, "draft": None,
+              "paper_ids": [] if answer.not_found else ranked, "not_found": answer.not_found,
+              "engine": answer.engine, "warnings": answer.warnings}
+    if answer.draft is not None:
+        d = answer.draft
+        record["draft"] = (f"Subject: {d.subject}\n\n" if d.subject else "") + d.body
+        record["draft_details"] = {"subject": d.subject, "body": d.body, "channel": d.channel, "language": d.language,
+                                   "tone": d.tone, "cited_paper_ids": d.cited_paper_ids}
+    return record
+
+
+def answer_record(answer, item_id=None) -> dict:
+    """One answer as the JSON lines of `ask --jsonl`."""
+    return {"id": item_id, **reply_record(answer)}
 
 
 def render_answer(answer) -> str:
@@ -110,11 +126,20 @@ def draft(name: str, channel: str = typer.Option("email", help="email | linkedin
 
 
 @app.command()
-def chat() -> None:
+def chat(jsonl: Optional[Path] = typer.Option(None, help="Conversations file: one {id, turns: [...]} per line; "
+                                                        "prints one {id, replies: [...]} per line.")) -> None:
     """A conversation in the terminal over the same assistant (follow-ups remember the candidate)."""
     from bot.assistant.protocol import Conversation
 
     assistant = open_assistant()
+    if jsonl is not None:
+        for item in _read_jsonl(jsonl, needs="turns", kind=list):
+            turns = item["turns"]
+            conversation = Conversation()
+            replies = [reply_record(assistant.ask(t if isinstance(t, str) else str(t.get("say", "")), conversation))
+                       for t in turns]
+            print(json.dumps({"id": item.get("id"), "replies": replies}, ensure_ascii=False), flush=True)
+        return
     conversation = Conversation()
     console.print(f"recruitbot ({assistant.engine}). Ask about candidates and papers; 'draft an email to NAME'; "
                   "an empty line or Ctrl-D ends.")

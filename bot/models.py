@@ -81,6 +81,9 @@ class Answer(BaseModel):
     engine: str = Field(default="offline", description="Which engine wrote the text.")
     warnings: list[str] = Field(default_factory=list, description="Visible notices: removed claims, fallbacks.")
     clarify: list[str] = Field(default_factory=list, description="Candidate ids to choose between, when ambiguous.")
+    status: Literal["answered", "not_found", "clarify", "draft", "help", "refused"] = Field(
+        default="answered", description="What kind of reply this is, for scripts and the front ends.")
+    draft: "Draft | None" = Field(default=None, description="The draft, when the reply is one.")
 
 
 class Draft(BaseModel):
@@ -96,3 +99,6 @@ class Draft(BaseModel):
     cited_paper_ids: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     engine: str = Field(default="offline engine", description="Which engine wrote the text.")
+
+
+Answer.model_rebuild()

@@ -25,6 +25,7 @@ EXPECTED: dict[str, set[str]] = {
               "purpose"},
     "revise": {"persona", "instruction", "draft", "papers", "language", "budget"},
     "translate_query": {"question"},
+    "understand": {"operations", "context", "message"},
 }
 
 

@@ -97,6 +97,11 @@ class LLMSettings(_Group):
         default=False,
         description="Ask the endpoint for JSON-schema output; an endpoint that refuses it gets the schema in the prompt.",
     )
+    understand: bool = Field(
+        default=True,
+        description="The model also reads each message into a typed request (one more call); the offline parser "
+                    "reads it when the model fails or is off.",
+    )
 
 
 class TelegramSettings(_Group):

@@ -7,21 +7,16 @@ import re
 import time
 from typing import AsyncIterator
 
-from bot.assistant import offline
 from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render
-from bot.assistant.finder import find_candidates, topic_of
-from bot.assistant.intent import language_of, read_intent
-from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, CandidateHit, Conversation, Revision
-from bot.knowledge.retrieve import clean_query, retrieve
+from bot.assistant.finder import find_candidates
+from bot.assistant.protocol import OFFLINE_LABEL, CandidateHit, Conversation, Revision
+from bot.assistant.understand.model import ModelParser, describe
+from bot.assistant.understand.offline import OfflineParser
+from bot.assistant.understand.request import Request
+from bot.knowledge.retrieve import clean_query
 from bot.models import Answer, Candidate, Citation, Draft, Paper
 
 logger = logging.getLogger(__name__)
-
-# "Jane Doe's papers", "has Jane Doe published": a person named who may not be in the knowledge base.
-_PERSON = re.compile(r"\b([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})(?:['’]s?\b|\s+(?:publish|work|write|wrote|paper))|"
-                     r"\b(?:of|by|did|has|does)\s+([A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})")
-_FOLLOW_UP = re.compile(r"\b(?:he|she|they|his|her|their|him|them|that one|that paper|this paper|it)\b", re.I)
-
 
 class UnknownCandidateError(LookupError):
     """A name that matches nobody, or several people."""
@@ -35,7 +30,8 @@ class UnknownCandidateError(LookupError):
 class Assistant:
     """Answers, finds and drafts over a knowledge base; a chat model, when given, writes the text."""
 
-    def __init__(self, kb, company: Company, chat_model=None):
+    def __init__(self, kb, company: Company, chat_model=None, model_parses: bool = False):
+        """``model_parses``: the chat model, when there is one, also reads each message into its request."""
         self.kb = kb
         self.company = company
         self.model = chat_model
@@ -44,6 +40,8 @@ class Assistant:
             from bot.assistant.llm_engine import LLMEngine
 
             self._llm = LLMEngine(self, chat_model)
+        self.parser = OfflineParser(kb)
+        self._model_parser = ModelParser(chat_model, kb, self.parser.titles) if chat_model and model_parses else None
 
     @property
     def engine(self) -> str:
@@ -74,113 +72,85 @@ class Assistant:
 
     # -- answering ---------------------------------------------------------------------------------------
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
-        """Answers a question, with citations, in the context of the conversation."""
+        """Answers a message (a question, a draft request, a revision, help) in the conversation's context."""
         started = time.perf_counter()
-        answer = self._offline_answer(question, conversation)
-        if self.model is not None and not answer.clarify and answer.intent not in ("draft", "clarify"):
+        request = self.understand(question, conversation)
+        answer = self.execute(request, conversation)
+        if self.model is not None and answer.status == "answered" and request.op not in ("draft", "revise", "help"):
             answer = self._llm.rewrite(question, answer)
-        self._remember(conversation, question, answer)
-        logger.info("ask intent=%s engine=%s cited=%d in %.0f ms", answer.intent, answer.engine,
-                    len(answer.citations), (time.perf_counter() - started) * 1000)
+        self._remember(conversation, question, request, answer)
+        logger.info("ask op=%s parser=%s status=%s engine=%s cited=%d in %.0f ms", request.op, request.parser,
+                    answer.status, answer.engine, len(answer.citations), (time.perf_counter() - started) * 1000)
         return answer
 
     async def stream_ask(self, question: str, conversation: Conversation | None = None) -> AsyncIterator[str | Answer]:
         """Yields the model's text as it comes, then the verified Answer."""
         import asyncio
 
-        answer = await asyncio.to_thread(self._offline_answer, question, conversation)
-        if self.model is not None and not answer.clarify and answer.intent != "draft":
+        request = await asyncio.to_thread(self.understand, question, conversation)
+        answer = await asyncio.to_thread(self.execute, request, conversation)
+        if self.model is not None and answer.status == "answered" and request.op not in ("draft", "revise", "help"):
             async for piece in self._llm.stream_rewrite(question, answer):
                 if isinstance(piece, Answer):
                     answer = piece
                 else:
                     yield piece
-        self._remember(conversation, question, answer)
+        self._remember(conversation, question, request, answer)
         yield answer
 
-    def _remember(self, conversation: Conversation | None, question: str, answer: Answer) -> None:
+    def understand(self, message: str, conversation: Conversation | None = None) -> Request:
+        """The typed request a message makes: a pending question completed, the model's reading, or ours."""
+        if conversation is not None and conversation.pending:
+            picked = self._picked(message, conversation.pending.get("options", []))
+            if picked:
+                return Request.model_validate({**conversation.pending, "parser": "conversation"}).with_person(picked)
+        if self._model_parser is not None:
+            request = self._model_parser.parse(message, describe(conversation))
+            if request is not None:
+                return request
+        return self.parser.parse(message, has_draft=bool(conversation and conversation.draft),
+                                 remembered=bool(conversation and conversation.candidate_id))
+
+    def _picked(self, message: str, options: list[str]) -> str | None:
+        """The person a reply to "which one?" picks: a number from the list, or a name."""
+        number = re.fullmatch(r"\W*(?:n(?:o|umber)\.?\s*)?(\d{1,2})\W*", message.strip(), re.I)
+        if number and 0 < int(number.group(1)) <= len(options):
+            return options[int(number.group(1)) - 1]
+        resolution = self.kb.resolve(message)
+        named = [p for p in resolution.ids if p in self.kb.catalog.candidates]
+        chosen = [p for p in named if p in options] or (named if len(message.split()) <= 8 else [])
+        if len(chosen) == 1 or (chosen and len(set(chosen)) == 1):
+            return chosen[0]
+        return None
+
+    def execute(self, request: Request, conversation: Conversation | None = None) -> Answer:
+        """Carries out a request over the catalog and the search; the offline engine words the result."""
+        from bot.assistant.router import route
+
+        return route(self, request, conversation)
+
+    def _remember(self, conversation: Conversation | None, question: str, request: Request, answer: Answer) -> None:
         if conversation is None:
             return
         conversation.remember("user", question)
         conversation.remember("assistant", answer.text)
-        if len(answer.candidate_ids) == 1:
-            conversation.candidate_id = answer.candidate_ids[0]
-        if answer.citations:
+        conversation.pending = request.model_dump() if answer.status == "clarify" and request.options else None
+        person = answer.candidate_ids[0] if answer.candidate_ids and request.op not in ("find", "title") else None
+        if request.op in ("title", "fact") and answer.citations:
+            person = request.people[0] if request.people else conversation.candidate_id
+        if answer.status == "not_found" and request.unknown_name:
+            person = None
+        if person and person != conversation.candidate_id:
+            conversation.candidate_id = person
+            conversation.last_paper_ids = []  # another person's papers are no longer "that paper"
+        if request.op not in ("draft", "revise") and answer.citations:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
-
-    def _offline_answer(self, question: str, conversation: Conversation | None) -> Answer:
-        if self.model is not None and language_of(question) != "en":
-            # The retrievers read English; the model rewrites the question for them, names kept.
-            question = self._llm.english(question)
-        kb = self.kb
-        resolution = kb.resolve(question)
-        named = [p for p in resolution.ids if p in kb.catalog.candidates]
-        remembered = conversation.candidate_id if conversation and _FOLLOW_UP.search(question) else None
-        intent = read_intent(question, bool(named or resolution.choices or remembered))
-        if resolution.choices and not named:
-            return self._clarify(resolution.choices)
-        if intent.kind == "draft":
-            if not named:
-                return Answer(text="Whom should I write to? Name a candidate.", intent="clarify",
-                              engine=OFFLINE_LABEL)
-            draft = self.draft(named[0], channel=intent.channel, purpose=intent.purpose, language=intent.language,
-                               tone=intent.tone, conversation=conversation)
-            text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
-            cited = [Citation(paper=kb.catalog.papers[p]) for p in draft.cited_paper_ids]
-            return Answer(text=text, citations=cited, candidate_ids=[named[0]], ranked_paper_ids=draft.cited_paper_ids,
-                          intent="draft", engine=draft.engine, warnings=draft.warnings)
-        if intent.kind == "find":
-            topic = topic_of(resolution.remainder)
-            return self._found(topic, self.find(topic))
-        if not named and remembered and conversation.last_paper_ids and intent.kind in ("year", "venue", "coauthors"):
-            ranking = [(p, 1.0) for p in conversation.last_paper_ids if p in kb.catalog.papers]
-            return offline.answer_about(kb, intent, "", kb.catalog.candidates[remembered], ranking, checked=True)
-        found = retrieve(kb, question, people=[remembered] if remembered else None)
-        unknown = _PERSON.search(question)
-        if not found.candidate_ids and unknown and intent.kind != "find":
-            name = (unknown.group(1) or unknown.group(2)).rstrip("'’s")
-            return Answer(text=f"{NOT_FOUND_PHRASE} No candidate called {name} is in the knowledge base.",
-                          not_found=True, intent=intent.kind, engine=OFFLINE_LABEL)
-        if not found.candidate_ids:
-            return self._topic_answer(found.query, found.ranking, intent.kind)
-        candidate = kb.catalog.candidates[found.candidate_ids[0]]
-        return offline.answer_about(kb, intent, found.query, candidate, found.ranking)
-
-    def _clarify(self, choices: list[str]) -> Answer:
-        people = [self.kb.catalog.candidates[c] for c in choices[:6] if c in self.kb.catalog.candidates]
-        lines = [f"- {c.name} ({c.id}, {len(c.paper_ids)} papers)" for c in people]
-        return Answer(text="That name fits several candidates. Which one do you mean?\n" + "\n".join(lines),
-                      clarify=[c.id for c in people], intent="clarify", engine=OFFLINE_LABEL)
-
-    def _topic_answer(self, query: str, ranking, intent: str) -> Answer:
-        papers = [self.kb.catalog.papers[p] for p, _ in ranking[:5] if p in self.kb.catalog.papers]
-        if not papers:
-            return Answer(text=NOT_FOUND_PHRASE, not_found=True, intent=intent, engine=OFFLINE_LABEL)
-        lines = [f"[{i}] “{p.title}” ({p.venue}), by {', '.join(p.authors[:4])}" for i, p in enumerate(papers, 1)]
-        return Answer(text="Papers that match best:\n" + "\n".join(lines), citations=[Citation(paper=p) for p in papers],
-                      ranked_paper_ids=[p for p, _ in ranking], intent=intent, engine=OFFLINE_LABEL,
-                      candidate_ids=list(dict.fromkeys(a for p in papers for a in p.author_ids)))
+        if request.topic:
+            conversation.topic = request.topic
 
     def find(self, topic: str, k: int = 10) -> list[CandidateHit]:
         """Candidates ranked for a topic, each with the papers that justify the rank."""
         return find_candidates(self.kb, topic, k)
-
-    def _found(self, topic: str, hits: list[CandidateHit]) -> Answer:
-        if not hits:
-            return Answer(text=NOT_FOUND_PHRASE, not_found=True, intent="find", engine=OFFLINE_LABEL)
-        cited: list[Paper] = []
-        lines = []
-        for rank, hit in enumerate(hits, 1):
-            refs = []
-            for citation in hit.evidence[:2]:
-                if citation.paper not in cited:
-                    cited.append(citation.paper)
-                refs.append(f"[{cited.index(citation.paper) + 1}]")
-            lines.append(f"{rank}. {hit.candidate.name} — {len(hit.evidence)}+ matching papers {' '.join(refs)}")
-        shown = re.sub(r"^(?:(?:on|in|with|about)\s+)+", "", topic, flags=re.I)
-        return Answer(text=f"Candidates who have worked on {shown}:\n" + "\n".join(lines),
-                      citations=[Citation(paper=p) for p in cited], candidate_ids=[h.candidate.id for h in hits],
-                      ranked_paper_ids=[p.id for p in cited], intent="find", engine=OFFLINE_LABEL)
 
     # -- drafting ----------------------------------------------------------------------------------------
     def draft(self, candidate: str, *, channel: str = "email", language: str | None = None, tone: str = "warm",
@@ -238,4 +208,5 @@ def build_assistant(settings, kb=None) -> Assistant:
     kb = kb or KnowledgeBase(settings)
     if not kb.catalog.papers:
         kb.ingest()
-    return Assistant(kb, Company.load(settings.knowledge.company_dir), build_chat_model(settings.llm))
+    return Assistant(kb, Company.load(settings.knowledge.company_dir), build_chat_model(settings.llm),
+                     model_parses=settings.llm.understand)

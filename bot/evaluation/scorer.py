@@ -179,7 +179,9 @@ class Scorer:
 
     def _score_draft(self, question: dict, output: dict) -> dict:
         """Pass: cites at least one of the candidate's papers, and no other paper or made-up title."""
-        draft = output.get("draft") or {}
+        draft = output.get("draft_details") or output.get("draft") or {}
+        if isinstance(draft, str):  # the reply contract's draft is the message text; its parts are draft_details
+            draft = {"body": draft}
         text = f"{draft.get('subject', '')}\n{draft.get('body', '')}" if draft else output.get("answer") or ""
         own = set(self._by_author.get(question["candidate"], []))
         own_titles = {self._titles[pid] for pid in own}

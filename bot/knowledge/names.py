@@ -18,8 +18,9 @@ but by can could did do does doing down draft during each email few find for fro
 here hers him his how i if in into is it its just linkedin me message more most my no nor not now of off on once only
 or other our out over own paper papers publish published same she should so some such than that the their them then
 there these they this those through to too under until up very was we were what when where which while who whom why
-will with would you your write tell show list give pull can't year venue work works worked working role team our
+will with would you your write wrote writes written authored tell show list give pull can't year venue work works worked working role team our
 telegram whatsapp first contact outreach recruiting joining join new short long best good
+dr prof professor mr mrs ms mx sir madam dear hi hello hey thanks thank please pls plz ok okay yes no
 quel quelle quels quelles article articles travail travaux de des du la le les et en sur pour par avec un une qui
 que dans est ont sont au aux son sa ses
 """.split())
@@ -44,9 +45,17 @@ class Mention:
     ids: list[str]
     score: float
 
+    namesakes: list[str] = field(default_factory=list)
+    name: str = ""
+
     @property
     def ambiguous(self) -> bool:
         return len(self.ids) > 1
+
+    @property
+    def unknown(self) -> bool:
+        """A full name that is nobody's here (``namesakes`` hold the people who share a part of it)."""
+        return not self.ids
 
 
 @dataclass
@@ -61,7 +70,7 @@ class Resolution:
         """Unambiguous candidates in order of mention."""
         seen: list[str] = []
         for mention in self.mentions:
-            if not mention.ambiguous and mention.ids[0] not in seen:
+            if len(mention.ids) == 1 and mention.ids[0] not in seen:
                 seen.append(mention.ids[0])
         return seen
 
@@ -72,6 +81,15 @@ class Resolution:
             if mention.ambiguous:
                 return mention.ids
         return []
+
+    @property
+    def ambiguous_name(self) -> str:
+        return next((m.name for m in self.mentions if m.ambiguous), "")
+
+    @property
+    def unknown(self) -> list[Mention]:
+        """Names that look like a person's but are nobody's in the knowledge base."""
+        return [m for m in self.mentions if m.unknown]
 
 
 class NameResolver:
@@ -85,6 +103,8 @@ class NameResolver:
         self._common = common
         self._full: dict[str, set[str]] = defaultdict(set)
         self._surname: dict[str, set[str]] = defaultdict(set)
+        self._first: dict[str, set[str]] = defaultdict(set)
+        self._given: dict[str, set[str]] = defaultdict(set)  # person id -> every given-name token they use
         for person_id, variants in names.items():
             for variant in variants:
                 tokens = fold(variant).split()
@@ -96,6 +116,8 @@ class NameResolver:
                 if len(tokens) >= 2:
                     self._full["".join(tokens[:-1]) + " " + tokens[-1]].add(person_id)
                     self._surname[tokens[-1]].add(person_id)
+                    self._first[tokens[0]].add(person_id)
+                    self._given[person_id].update(tokens[:-1])
         # Near spellings are searched among names with the same first letter: a typo there is rare, and
         # comparing against a 26th of the names keeps resolution around a millisecond.
         self._by_initial: dict[str, list[str]] = defaultdict(list)
@@ -137,23 +159,56 @@ class NameResolver:
                 cutoff = 88 if plausible(i, n) else 92
                 key = " ".join(tokens[j][2] for j in range(i, i + n))
                 hit = process.extractOne(key, self._by_initial.get(key[0], ()), scorer=fuzz.ratio, score_cutoff=cutoff)
+                if hit and not _each_word_near(key, hit[0]):
+                    hit = None  # "michael wrote" is not "Michael Roth": every word must be a near spelling
                 if hit:
                     take(i, n, self._ordered(self._full[hit[0]]), hit[1])
         full_names = {i for m in mentions for i in m.ids}
+        # "Katrin Sennrich" when only Rico Sennrich is known: a given name before a known surname that none
+        # of its holders goes by is another person, never the one who shares the surname.
+        for i in range(1, len(tokens)):
+            given, word = tokens[i - 1][2], tokens[i][2]
+            mid_capital = not all_lower and text[tokens[i][0]].isupper()
+            if (any(taken[i - 1:i + 1]) or word not in self._surname or len(given) < 2 or given in self._common
+                    or (word in _STOPWORDS or len(word) < 2) and not mid_capital
+                    or given in _STOPWORDS or not given.isalpha()
+                    or not (all_lower or (text[tokens[i - 1][0]].isupper() and text[tokens[i][0]].isupper()))
+                    or any(given in self._given[p] for p in self._surname[word])):
+                continue
+            mentions.append(Mention(tokens[i - 1][0], tokens[i][1], [], 60.0,
+                                    namesakes=self._ordered(self._surname[word]),
+                                    name=text[tokens[i - 1][0]:tokens[i][1]]))
+            taken[i - 1] = taken[i] = True
         for i, (start, end, word) in enumerate(tokens):  # surnames alone, exactly: a near word is just a word
-            if (len(word) < 3 or word in _STOPWORDS or word in self._common or not plausible(i, 1)
+            short_ok = len(word) == 2 and not all_lower and text[start].isupper()  # "Xu", "Yu": capitalised only
+            if ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common or not plausible(i, 1)
                     or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname):
                 continue
-            ids = self._ordered(self._surname[word])
+            # "Mohit" is one person's surname and other people's given name: all of them are meant.
+            ids = self._ordered(self._surname[word] | self._first.get(word, set()))
             if full_names and not set(ids) & full_names:
                 continue  # beside a full name, a lone surname of someone else is more likely a word
             take(i, 1, [p for p in ids if p in full_names] or ids, 80.0)
+        if not full_names:  # a given name alone ("Ivan's papers") names whoever goes by it
+            for i, (start, end, word) in enumerate(tokens):
+                if (len(word) < 3 or word in _STOPWORDS or word in self._common or not plausible(i, 1)
+                        or text[start:end].isupper() or word not in self._first):
+                    continue
+                take(i, 1, self._ordered(self._first[word]), 70.0)
+        for mention in mentions:
+            mention.name = mention.name or text[mention.start:mention.end]
         mentions.sort(key=lambda m: m.start)
         remainder = text
         for mention in reversed(mentions):
             remainder = remainder[: mention.start] + remainder[mention.end:]
         remainder = re.sub(r"\s*['’]s\b", "", remainder)
         return Resolution(mentions, re.sub(r"\s+", " ", remainder).strip())
+
+
+def _each_word_near(key: str, name: str, cutoff: float = 75) -> bool:
+    """Word by word, a near spelling of the name (same number of words)."""
+    words, target = key.split(), name.split()
+    return len(words) == len(target) and all(fuzz.ratio(a, b) >= cutoff for a, b in zip(words, target))
 
 
 # "Zhang et al." and "(Chen et al., 2020)" name people; they must not make a surname look like a word.

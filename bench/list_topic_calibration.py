@@ -1,0 +1,84 @@
+"""Calibrates how much of the best paper's score a person's paper needs to be listed as "on the topic".
+
+The data is built here from the corpus, not taken from any evaluation set: for every author with at least
+8 papers, each pair of adjacent content words that occurs in the titles of 2 to 6 of their papers is a
+topic, and those papers are its gold (a title regex, as a recruiter's "papers on X" means). The topic is
+searched within the author's papers exactly as the assistant does; for each bar the script prints how
+often every gold paper is listed (recall 1) and how often at least half of what is listed is gold.
+
+    python bench/list_topic_calibration.py [--authors 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import bench_kb  # noqa: E402
+
+_STOP = set("a an the of for in on with and to from by via using towards toward is are its at as into based "
+            "neural model models learning approach method task tasks data new study".split())
+
+
+def topics(kb, person: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for paper in kb.catalog.papers_of(person):
+        words = re.findall(r"[a-z][a-z-]+", paper.title.lower())
+        for a, b in zip(words, words[1:]):
+            if a not in _STOP and b not in _STOP:
+                found[f"{a} {b}"].add(paper.id)
+    return {t: ids for t, ids in found.items() if 2 <= len(ids) <= 6}
+
+
+def title_rule_table(kb, cases_people) -> None:
+    """The shipped rule: every paper whose title holds the topic's stems, plus those scoring above the bar."""
+    from bot.assistant.operations import title_holds
+
+    print("bar   recall=1   precision>=0.5   both   (title stems or bar)")
+    for bar in (0.6, 0.7, 0.8, 0.9):
+        full = prec = both = 0
+        for person, topic, gold, ranking in cases_people:
+            top = ranking[0][1] or 1.0
+            chosen = {p for p, s in ranking if s >= bar * top or title_holds(kb.catalog.papers[p].title, topic)}
+            r, p = gold <= chosen, len(gold & chosen) / max(len(chosen), 1) >= 0.5
+            full, prec, both = full + r, prec + p, both + (r and p)
+        n = len(cases_people) or 1
+        print(f"{bar:.2f}  {full / n:8.3f}  {prec / n:14.3f}  {both / n:6.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--authors", type=int, default=150)
+    args = parser.parse_args()
+    kb = bench_kb()
+    people = [c.id for c in kb.catalog.candidates.values() if len(c.paper_ids) >= 8 and not c.ambiguous]
+    random.Random(7).shuffle(people)
+    cases, full_cases = [], []
+    for person in people[: args.authors]:
+        for topic, gold in topics(kb, person).items():
+            ranking = kb.searcher.rank(topic, [person])
+            cases.append((gold, ranking))
+            full_cases.append((person, topic, gold, ranking))
+    print(f"{len(cases)} topics from {min(len(people), args.authors)} authors")
+    print("bar   recall=1   precision>=0.5   both")
+    for bar in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
+        full = prec = both = 0
+        for gold, ranking in cases:
+            top = ranking[0][1] or 1.0
+            chosen = {p for p, s in ranking if s >= bar * top}
+            r, p = gold <= chosen, len(gold & chosen) / len(chosen) >= 0.5
+            full, prec, both = full + r, prec + p, both + (r and p)
+        n = len(cases) or 1
+        print(f"{bar:.2f}  {full / n:8.3f}  {prec / n:14.3f}  {both / n:6.3f}")
+    title_rule_table(kb, full_cases)
+
+
+if __name__ == "__main__":
+    main()
+

@@ -1,0 +1,303 @@
+"""Deterministic operations over the catalog and the search, each rendered by the offline engine.
+
+Every answer says what was asked and what was found, with real numbers, and every fact carries the
+paper ids it rests on. Nothing here guesses a person: the request's people are already resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.assistant.evidence import measure
+from bot.assistant.intent import language_of
+from bot.assistant.offline import UNSURE_NOTICE, _name_list, _ref, _where, best_sentence
+from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL
+from bot.assistant.understand.request import Request
+from bot.assistant.understand.slots import family
+from bot.knowledge.retrieve import clean_query
+from bot.models import Answer, Candidate, Citation, Paper
+
+# Within one person's papers, a paper is listed as on the topic when its title names the topic, or when its
+# fused score (dense min-max scaled + 0.7 x BM25 over its maximum) reaches this share of the best one's.
+# Chosen with bench/list_topic_calibration.py on 512 topics built from 200 authors' own titles (our data,
+# not an evaluation set's): the bar alone peaks at 0.63 of topics fully and precisely listed; with titles,
+# 0.80 lists every gold paper of 99.8 % and is precise on 90 % (0.90 would be 96 %, but real topics are
+# not title words, so the bar keeps room for papers that say it in their abstract).
+RELATIVE_BAR = 0.8
+LIST_MAX = 20
+
+
+def answer(text: str, cited: list[Paper], people: list[str], op: str, *, status: str = "answered",
+           ranked: list[str] | None = None, warnings: list[str] | None = None, options: list[str] | None = None
+           ) -> Answer:
+    return Answer(text=text, citations=[Citation(paper=p) for p in cited], candidate_ids=people,
+                  ranked_paper_ids=ranked if ranked is not None else [p.id for p in cited],
+                  not_found=status == "not_found", intent=op, engine=OFFLINE_LABEL, warnings=warnings or [],
+                  clarify=options or [], status=status)
+
+
+def _filters(request: Request) -> str:
+    parts = []
+    if request.topic:
+        parts.append(f"on {request.topic}")
+    if request.venue:
+        parts.append(f"at {request.venue}")
+    low, high = request.years
+    if low and high and low == high:
+        parts.append(f"in {low}")
+    elif low and high:
+        parts.append(f"from {low} to {high}")
+    elif low:
+        parts.append(f"since {low}")
+    elif high:
+        parts.append(f"up to {high}")
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def filtered(kb, person: str, request: Request, coauthor: str | None = None) -> list[Paper]:
+    """A person's papers (newest first) within the request's years, venue family and co-author."""
+    low, high = request.years
+    out = []
+    for paper in kb.catalog.papers_of(person):
+        if low and (paper.year or 0) < low or high and (paper.year or 9999) > high:
+            continue
+        if request.venue and family(paper.venue) != request.venue:
+            continue
+        if coauthor and coauthor not in paper.author_ids:
+            continue
+        out.append(paper)
+    return out
+
+
+def _listing(papers: list[Paper], start: int = 1) -> str:
+    return "\n".join(f"[{i}] {_ref(p)} ({_where(p)})" for i, p in enumerate(papers, start))
+
+
+def nothing_for(kb, person: Candidate, request: Request, op: str) -> Answer:
+    """Nothing matches: said first, with what the person does have, and no paper as evidence."""
+    mine = kb.catalog.papers_of(person.id)
+    years = [p.year for p in mine if p.year]
+    span = f", {min(years)}–{max(years)}" if years else ""
+    text = (f"{NOT_FOUND_PHRASE} {person.name} has no paper{_filters(request)} in the knowledge base "
+            f"(they have {len(mine)} papers here{span}).")
+    return answer(text, [], [person.id], op, status="not_found", ranked=[])
+
+
+_STEM = None
+
+
+def _stems(text: str) -> set[str]:
+    global _STEM
+    if _STEM is None:
+        import Stemmer
+
+        _STEM = Stemmer.Stemmer("english")
+    words = [w for w in re.findall(r"[a-z][a-z0-9]+", text.lower()) if w not in _TITLE_STOP]
+    return set(_STEM.stemWords(words))
+
+
+_TITLE_STOP = set("a an the of for in on and or to with from by via using its is are be at as into about "
+                  "paper papers work research".split())
+
+
+def title_holds(title: str, topic: str) -> bool:
+    """Every content word of the topic, or of one of its parts ("X and Y", "X or Y"), stemmed, is in the
+    title: a paper on the topic by its own name."""
+    have = _stems(title.replace("-", " ") + " " + title)
+    for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", topic):
+        wanted = _stems(part)
+        if wanted and wanted <= have:
+            return True
+    return False
+
+
+def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tuple[list[Paper], list[str], str]:
+    """The person's papers on the request's topic, best first, and how far the evidence holds:
+    "strong", "unsure" (a question the English retrievers read poorly, matched by meaning alone) or ""."""
+    query = request.query or clean_query(request.topic)
+    allowed = {p.id for p in pool}
+    ranking = [(p, s) for p, s in kb.searcher.rank(query, [person.id]) if p in allowed]
+    ranked = [p for p, _ in ranking]
+    if not ranking:
+        return [], ranked, ""
+    evidence = measure(kb, query, [person.id])
+    if evidence.strong():
+        top = ranking[0][1] or 1.0
+        topic = request.topic or query
+        chosen = [kb.catalog.papers[p] for p, s in ranking
+                  if s >= RELATIVE_BAR * top or title_holds(kb.catalog.papers[p].title, topic)]
+        return chosen[:LIST_MAX], ranked, "strong"
+    if language_of(query) != "en" and evidence.plausible():
+        return [kb.catalog.papers[p] for p in ranked[:3]], ranked, "unsure"
+    return [], ranked, ""
+
+
+def papers(kb, person: Candidate, request: Request) -> Answer:
+    pool = filtered(kb, person.id, request)
+    if not pool:
+        return nothing_for(kb, person, request, "papers")
+    if request.topic:
+        chosen, ranked, holds = on_topic(kb, person, request, pool)
+        if not holds:
+            return nothing_for(kb, person, request, "papers")
+        warnings = [UNSURE_NOTICE] if holds == "unsure" else []
+        top = chosen[0]
+        text = (f"{person.name}'s papers{_filters(request)}: {len(chosen)} in the knowledge base. The closest is "
+                f"{_ref(top)} ({_where(top)}) [1]: {best_sentence(top, request.topic)}")
+        if len(chosen) > 1:
+            text += "\nAlso on it:\n" + _listing(chosen[1:], 2)
+        return answer(text, chosen, [person.id], "papers", ranked=ranked, warnings=warnings)
+    shown = pool[:LIST_MAX]
+    more = f"\n… and {len(pool) - len(shown)} more." if len(pool) > len(shown) else ""
+    text = f"{person.name}'s papers{_filters(request)}: {len(pool)} in the knowledge base, newest first.\n"
+    return answer(text + _listing(shown) + more, shown, [person.id], "papers")
+
+
+def extreme(kb, person: Candidate, request: Request, newest: bool) -> Answer:
+    pool = filtered(kb, person.id, request)
+    if request.topic and pool:
+        pool, _, holds = on_topic(kb, person, request, pool)
+        if not holds:
+            pool = []
+    if not pool:
+        return nothing_for(kb, person, request, "latest" if newest else "oldest")
+    dated = [p for p in pool if p.year] or pool
+    year = (max if newest else min)(p.year or 0 for p in dated)
+    chosen = [p for p in dated if (p.year or 0) == year]
+    limit = request.limit or 0
+    if limit > len(chosen):  # "the three most recent": the next years too
+        rest = sorted((p for p in dated if p not in chosen), key=lambda p: -(p.year or 0) if newest else (p.year or 0))
+        chosen += rest[: limit - len(chosen)]
+    which = "most recent" if newest else "earliest"
+    if len(chosen) == 1:
+        text = f"{person.name}'s {which} paper{_filters(request)} in the knowledge base is {_ref(chosen[0])} " \
+               f"({_where(chosen[0])}) [1]."
+    else:
+        text = f"{person.name}'s {which} papers{_filters(request)} ({year}):\n" + _listing(chosen)
+    return answer(text, chosen, [person.id], "latest" if newest else "oldest")
+
+
+def count(kb, person: Candidate, request: Request) -> Answer:
+    pool = filtered(kb, person.id, request)
+    if request.topic and pool:
+        pool, _, holds = on_topic(kb, person, request, pool)
+        pool = pool if holds else []
+    venues = Counter(family(p.venue) or "other venues" for p in pool).most_common(3)
+    text = f"{person.name} has {len(pool)} papers{_filters(request)} in the knowledge base"
+    text += f", most at {_name_list([f'{v} ({n})' for v, n in venues])}." if venues else "."
+    return answer(text, pool[:5], [person.id], "count", ranked=[p.id for p in pool])
+
+
+def venues(kb, person: Candidate, request: Request) -> Answer:
+    pool = filtered(kb, person.id, request)
+    if not pool:
+        return nothing_for(kb, person, request, "venues")
+    counts = Counter(family(p.venue) or "venue unknown" for p in pool).most_common()
+    lines = ", ".join(f"{v} ({n})" for v, n in counts)
+    text = f"Where {person.name}'s {len(pool)} papers{_filters(request)} appeared, most first: {lines}."
+    return answer(text, [], [person.id], "venues", ranked=[p.id for p in pool])
+
+
+def top_coauthors(kb, person: Candidate, request: Request) -> Answer:
+    pool = filtered(kb, person.id, request)
+    counts = Counter(a for p in pool for a in dict.fromkeys(p.author_ids) if a != person.id)
+    ranked = [(a, n) for a, n in counts.most_common() if a in kb.catalog.candidates][:5]
+    if not ranked:
+        text = f"{person.name} has no co-authors in the knowledge base: their {len(pool)} papers are theirs alone."
+        return answer(text, [], [person.id], "top_coauthors", status="not_found")
+    names = [f"{kb.catalog.candidates[a].name} ({n} joint paper{'s' if n > 1 else ''})" for a, n in ranked]
+    joint = [p for p in pool if ranked[0][0] in p.author_ids][:3]
+    text = (f"{person.name}'s most frequent co-author is {names[0]}"
+            + (f", then {_name_list(names[1:])}" if len(names) > 1 else "") + f", over {len(pool)} papers.")
+    text += "\nTheir joint papers with the first:\n" + _listing(joint)
+    return answer(text, joint, [person.id, *[a for a, _ in ranked]], "top_coauthors")
+
+
+def joint(kb, first: Candidate, second: Candidate, request: Request, yes_no: bool) -> Answer:
+    pool = filtered(kb, first.id, request, coauthor=second.id)
+    if request.topic and pool:
+        pool, _, holds = on_topic(kb, first, request, pool)
+        pool = pool if holds else []
+    op = "together" if yes_no else "with_coauthor"
+    if not pool:
+        text = (f"No: {first.name} and {second.name} have no paper together{_filters(request)} in the knowledge "
+                f"base ({first.name} has {len(first.paper_ids)} papers here, {second.name} {len(second.paper_ids)}).")
+        return answer(text, [], [first.id, second.id], op, status="not_found")
+    head = f"Yes: {first.name} and {second.name} wrote " if yes_no else f"{first.name} and {second.name} wrote "
+    text = head + f"{len(pool)} paper{'s' if len(pool) > 1 else ''} together{_filters(request)}:\n" + _listing(pool)
+    return answer(text, pool, [first.id, second.id], op)
+
+
+def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = None, op: str = "fact") -> Answer:
+    """Who wrote, when, where, or what a paper is about (all of it when the aspect is not said)."""
+    mine = person is not None and person.id in paper.author_ids
+    people = [person.id] if mine else list(paper.author_ids)
+    if aspect == "who":
+        others = [n for n, a in zip(paper.authors, paper.author_ids) if not mine or a != person.id]
+        if mine:
+            text = (f"{person.name}'s co-authors on {_ref(paper)} ({_where(paper)}) [1] were {_name_list(others)}."
+                    if others else f"{person.name} wrote {_ref(paper)} ({_where(paper)}) [1] alone.")
+        else:
+            text = f"{_name_list(others)} wrote {_ref(paper)} ({_where(paper)}) [1]."
+    elif aspect == "when":
+        text = (f"Published in {paper.year}: {_ref(paper)} ({paper.venue}) [1]." if paper.year
+                else f"The knowledge base has no year for {_ref(paper)} [1].")
+    elif aspect == "where":
+        text = (f"Published at {paper.venue}: {_ref(paper)} [1]." if paper.venue
+                else f"The knowledge base has no venue for {_ref(paper)} [1].")
+    else:
+        text = (f"{_ref(paper)} [1], by {_name_list(paper.authors)}, appeared at {_where(paper)}. "
+                + best_sentence(paper, paper.title))
+    return answer(text, [paper], people, op)
+
+
+def profile(kb, person: Candidate) -> Answer:
+    from bot.assistant.offline import summary
+
+    result = summary(kb, person)
+    result.status = "answered"
+    return result
+
+
+_FIELD_NAMES = {"email": "e-mail address", "affiliation": "affiliation", "links": "links", "languages": "languages",
+                "notes": "notes"}
+
+
+def dossier(kb, person: Candidate, field: str | None) -> Answer:
+    fields = [field] if field else ["affiliation", "email", "links", "languages"]
+    said = []
+    for name in fields:
+        value = getattr(person, name)
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ", ".join(value)
+        if value:
+            said.append(f"{_FIELD_NAMES[name].capitalize()}: {value}")
+    if not said:
+        text = (f"The knowledge base has no {_FIELD_NAMES[field] if field else 'contact details'} for {person.name}; "
+                f"add a dossier file (knowledge/dossiers/) to keep them.")
+        return answer(text, [], [person.id], "dossier", status="not_found")
+    return answer(f"{person.name}'s dossier. " + "; ".join(said) + ".", [], [person.id], "dossier")
+
+
+def unknown_person(kb, name: str, namesakes: list[str], op: str) -> Answer:
+    known = [kb.catalog.candidates[p] for p in namesakes if p in kb.catalog.candidates][:5]
+    text = f"No candidate named {name} is in the knowledge base."
+    if known:
+        text += f" Did you mean {_name_list([c.name for c in known]).replace(' and ', ' or ')}?"
+    if op == "draft":
+        text += " I draft only to people I know, so that every paper I mention is theirs."
+    return answer(text, [], [], op, status="not_found")
+
+
+def clarify(kb, name: str | None, options: list[str], op: str) -> Answer:
+    people = [kb.catalog.candidates[c] for c in options if c in kb.catalog.candidates]
+    shown = people[:8]
+    lines = [f"{i}. {c.name} ({len(c.paper_ids)} papers" + (f", {c.affiliation}" if c.affiliation else "") + ")"
+             for i, c in enumerate(shown, 1)]
+    more = f"\n… and {len(people) - len(shown)} more; give the full name." if len(people) > len(shown) else ""
+    text = (f"Several people here are called {name or 'that'}. Which one do you mean?\n" + "\n".join(lines) + more
+            + "\nReply with the full name or the number.")
+    return answer(text, [], [], op, status="clarify", options=[c.id for c in shown])

@@ -1,0 +1,176 @@
+"""From a typed request to an answer: which operation runs, about whom, with what the conversation holds."""
+
+from __future__ import annotations
+
+import random
+
+from bot.assistant import operations as ops
+from bot.assistant.offline import _ref, _where
+from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit, Conversation
+from bot.assistant.understand.request import Request
+from bot.knowledge.retrieve import clean_query
+from bot.models import Answer, Citation, Draft, Paper
+
+_PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
+               "draft", "with_coauthor", "together"}
+
+
+def route(assistant, request: Request, conversation: Conversation | None) -> Answer:
+    kb = assistant.kb
+    op = request.op
+    if op == "help":
+        return help_answer(kb)
+    if op == "revise":
+        if conversation is None or conversation.draft is None:
+            return ops.answer("There is no draft to change yet: ask for one first (\"draft an email to NAME\").",
+                              [], [], "revise", status="clarify")
+        draft = assistant.revise(conversation.draft, request.revision or "regenerate", request.language)
+        conversation.draft = draft
+        return draft_answer(kb, draft)
+    if request.unknown_name and op not in ("find", "title"):
+        return ops.unknown_person(kb, request.unknown_name, request.namesakes, op)
+    if request.options and not request.people:
+        return ops.clarify(kb, request.ambiguous_name, request.options, op)
+    people = list(request.people)
+    remembered = conversation.candidate_id if conversation is not None else None
+    if not people and remembered and remembered in kb.catalog.candidates and (op in _PERSON_OPS or op == "fact"):
+        people = [remembered]
+    if op == "find":
+        return found(kb, request, assistant.find(request.topic or "", 10))
+    if op == "title" or (op == "fact" and request.paper_id):
+        paper = kb.catalog.papers.get(request.paper_id or "")
+        if paper is None:
+            return ops.answer(f"{NOT_FOUND_PHRASE} No paper with that title is in the knowledge base.", [], [], op,
+                              status="not_found")
+        person = kb.catalog.candidates.get(people[0]) if request.people else None
+        return ops.paper_fact(kb, paper, request.aspect, person, op="title")
+    if op == "fact":
+        return fact(kb, request, people, conversation)
+    if op == "add":
+        return ops.answer("Importing people from the scholarly sources is done with `recruitbot add NAME`.", [], [],
+                          "add", status="refused")
+    if not people:
+        if op == "draft":
+            return ops.answer("Whom should I write to? Name a candidate.", [], [], "draft", status="clarify")
+        return topic_answer(kb, request)
+    person = kb.catalog.candidates[people[0]]
+    if op == "draft":
+        draft = assistant.draft(person.id, channel=request.channel or "email", language=request.language,
+                                tone=request.tone or "warm", purpose=request.purpose, conversation=conversation)
+        return draft_answer(kb, draft)
+    if op in ("with_coauthor", "together"):
+        if len(people) < 2:
+            return ops.answer("With whom? Name the second person.", [], [person.id], op, status="clarify")
+        return ops.joint(kb, person, kb.catalog.candidates[people[1]], request, yes_no=op == "together")
+    if op == "latest":
+        return ops.extreme(kb, person, request, newest=True)
+    if op == "oldest":
+        return ops.extreme(kb, person, request, newest=False)
+    if op == "count":
+        return ops.count(kb, person, request)
+    if op == "venues":
+        return ops.venues(kb, person, request)
+    if op == "top_coauthors":
+        return ops.top_coauthors(kb, person, request)
+    if op == "profile":
+        return ops.profile(kb, person)
+    if op == "dossier":
+        return ops.dossier(kb, person, request.field)
+    if op == "fit":
+        return fit_answer(kb, person, request)
+    return ops.papers(kb, person, request)
+
+
+def fact(kb, request: Request, people: list[str], conversation: Conversation | None) -> Answer:
+    """A fact of one paper: the one a topic picks among the person's papers, else the one just shown."""
+    person = kb.catalog.candidates.get(people[0]) if people else None
+    if person is not None and request.topic and request.people:
+        pool = ops.filtered(kb, person.id, request)
+        chosen, ranked, holds = ops.on_topic(kb, person, request, pool)
+        if not holds:
+            return ops.nothing_for(kb, person, request, "fact")
+        result = ops.paper_fact(kb, chosen[0], request.aspect, person)
+        result.ranked_paper_ids = ranked
+        return result
+    shown = conversation.last_paper_ids if conversation is not None else []
+    paper = kb.catalog.papers.get(shown[0]) if shown else None
+    if paper is None and person is not None and request.topic:
+        chosen, _, holds = ops.on_topic(kb, person, request, ops.filtered(kb, person.id, request))
+        paper = chosen[0] if holds else None
+    if paper is None:
+        return ops.answer("Which paper do you mean? Give its title, or ask about a person's papers first.", [],
+                          [], "fact", status="clarify")
+    return ops.paper_fact(kb, paper, request.aspect, person)
+
+
+def topic_answer(kb, request: Request) -> Answer:
+    """No person named: the papers of the whole knowledge base that match the topic, with their authors."""
+    if not request.topic:
+        return ops.answer("Whose papers? Name a candidate, or ask who has worked on a topic.", [], [], request.op,
+                          status="clarify")
+    hits = kb.searcher.rank(clean_query(request.topic), None, n=kb.settings.search.pool)
+    chosen = [kb.catalog.papers[p] for p, _ in hits[:5] if p in kb.catalog.papers]
+    if not chosen or not any(ops.measure(kb, clean_query(request.topic), p.author_ids[:1]).strong() for p in chosen[:1]):
+        return ops.answer(NOT_FOUND_PHRASE, [], [], request.op, status="not_found", ranked=[])
+    lines = [f"[{i}] {_ref(p)} ({_where(p)}), by {', '.join(p.authors[:4])}" for i, p in enumerate(chosen, 1)]
+    return ops.answer("Papers that match best:\n" + "\n".join(lines), chosen,
+                      list(dict.fromkeys(a for p in chosen for a in p.author_ids)), request.op,
+                      ranked=[p for p, _ in hits])
+
+
+def found(kb, request: Request, hits: list[CandidateHit]) -> Answer:
+    topic = request.topic or "that"
+    if not hits:
+        return ops.answer(f"Nobody in the knowledge base has worked on {topic}: no paper here is about it.", [], [],
+                          "find", status="not_found", ranked=[])
+    cited: list[Paper] = []
+    lines = []
+    for rank, hit in enumerate(hits, 1):
+        refs = []
+        for citation in hit.evidence[:2]:
+            if citation.paper not in cited:
+                cited.append(citation.paper)
+            refs.append(f"[{cited.index(citation.paper) + 1}]")
+        matching = getattr(hit, "matching", None)
+        count = f"{matching} matching paper{'s' if matching != 1 else ''}" if matching else \
+            f"{len(hit.evidence)} of the best-matching papers"
+        lines.append(f"{rank}. {hit.candidate.name} — {count} {' '.join(refs)}")
+    return ops.answer(f"Candidates who have worked on {topic}:\n" + "\n".join(lines), cited,
+                      [h.candidate.id for h in hits], "find")
+
+
+def fit_answer(kb, person, request: Request) -> Answer:
+    """How well a person's papers match a role: their papers on it, as evidence."""
+    return ops.papers(kb, person, request)
+
+
+def draft_answer(kb, draft: Draft) -> Answer:
+    text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
+    cited = [Citation(paper=kb.catalog.papers[p]) for p in draft.cited_paper_ids if p in kb.catalog.papers]
+    return Answer(text=text, citations=cited, candidate_ids=[draft.candidate_id], ranked_paper_ids=draft.cited_paper_ids,
+                  intent="draft", engine=draft.engine, warnings=draft.warnings, status="draft", draft=draft)
+
+
+def help_answer(kb) -> Answer:
+    """What can be asked, with examples built from the people and papers this knowledge base holds."""
+    people = [c for c in kb.catalog.candidates.values() if not c.ambiguous and len(c.paper_ids) >= 8]
+    rng = random.Random(len(kb.catalog.papers))
+    picks = rng.sample(people, min(3, len(people))) if people else []
+    name = [p.name for p in picks] + ["Jane Doe"] * 3
+    topic = next((t.replace("_", " ") for p in picks for t in p.topics), "machine translation")
+    years = sorted({kb.catalog.papers[i].year for i in (picks[0].paper_ids if picks else []) if
+                    i in kb.catalog.papers and kb.catalog.papers[i].year})
+    year = years[-1] if years else 2023
+    text = "\n".join([
+        f"I know {len(kb.catalog.candidates)} researchers and {len(kb.catalog.papers)} papers. You can ask me to:",
+        f"- find candidates for a topic: “Who has worked on {topic}?”",
+        f"- answer questions about a person's work, with the papers cited: “What has {name[0]} published on "
+        f"{topic}?”, “{name[1]}'s most recent paper?”, “How many papers does {name[2]} have?”, “{name[0]}'s papers "
+        f"in {year}”, “Where does {name[1]} publish?”, “Who does {name[2]} write with most?”",
+        "- look up a paper by its title: “Who wrote ‘TITLE’?”",
+        f"- draft a first-contact message in the sender's voice: “Draft a LinkedIn message to {name[0]} about a "
+        f"research scientist role”, then “shorter”, “more formal” or “in French”",
+        "- track the pipeline: /stage, /note, /followups, /pipeline (in Telegram)",
+        "Names are matched strictly: I say when I don't know someone, and ask when a name fits several people.",
+    ])
+    return ops.answer(text, [], [], "help", status="help")

@@ -1,0 +1,327 @@
+"""The offline parser: a message becomes a Request with no model involved.
+
+Slots come first, read with what the knowledge base knows (a title from the title index, people through
+the name resolver, venues, years, channels, languages); they are masked in the message ("PERSON's YEAR
+papers"), and the operation is the label of the nearest labelled examples (``intents.yaml``), embedded
+with the knowledge base's own embedder. A few cues that the embedding reads weakly (a count, "most
+recent", two people) add to the vote; the slots then settle what the vote cannot (a title without a
+person is a title lookup, a revision needs a draft to revise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bot.assistant.understand import slots
+from bot.assistant.understand.request import Request
+from bot.knowledge.retrieve import clean_query
+
+logger = logging.getLogger(__name__)
+
+EXAMPLES = Path(__file__).with_name("intents.yaml")
+# How much a clear cue adds to an operation's similarity (cosines of near paraphrases sit around 0.6-0.9).
+CUE_WEIGHT = 0.2
+_CUES = {
+    "latest": re.compile(r"\b(?:latest|newest|most recent\w*|recent\w*|last(?:est)?|freshest|lately|dernier\w*|"
+                         r"r[ée]cent\w*)\b", re.I),
+    "oldest": re.compile(r"\b(?:first|earliest|oldest|premier\w*)\b(?!.*\b(?:author|name)\b)", re.I),
+    "count": re.compile(r"\b(?:how many|number of|count|how prolific|how much has|tally|total|combien)\b", re.I),
+    "venues": re.compile(r"\b(?:venues?|conferences?|journals?|where (?:do|does|has|have|did)\b.*\bpublish\w*|"
+                         r"usually (?:appear|publish)|distribution|breakdown)\b", re.I),
+    "top_coauthors": re.compile(r"\b(?:most|often|frequent\w*|regular\w*|go-to|closest|main|top|usual\w*)\b.*"
+                                r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
+                                r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|"
+                                r"\bwho does .* (?:work|publish|write) with\b|\bwho (?:has|have) .* co-?authored\b",
+                                re.I),
+    "draft": re.compile(r"\b(?:draft|compose|write|wirte|prepare|put together|craft|pen)\b.*\b(?:message|e-?mail|"
+                        r"note|intro\w*|dm|letter|linkedin|whatsapp|telegram|something|outreach|invitation|pitch|"
+                        r"to|for)\b|\b(?:message|e-?mail|note|intro|outreach|dm|inmail|letter)\b.*\b(?:to|for)\b|"
+                        r"\b(?:r[ée]dige|[ée]cri[rsv]\w*)\b", re.I),
+    "help": re.compile(r"^\W*/?help\b|\b(?:what can you do|capabilit\w*|commands?|how (?:can|do) (?:you|i)|"
+                       r"where do i start|features|what do you do|aide)\b", re.I),
+    "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names)\b", re.I),
+    "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
+                           re.I),
+    "with_coauthor": re.compile(r"\b(?:which|what|list|show|give|papers|find)\b", re.I),
+}
+# Operations whose other words are framing: a topic there is said with "on", "about", "related to".
+_FILTER_OPS = {"latest", "oldest", "count", "venues", "top_coauthors", "with_coauthor", "together", "profile",
+               "dossier", "draft"}
+_ADD = re.compile(r"\b(?:add|import|track|follow)\b", re.I)
+_PAPER_PRONOUN = re.compile(r"\b(?:that|it|this|the paper|that one|this one|the same paper)\b", re.I)
+_PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
+               "draft", "fact"}
+# Words that frame a request but say nothing about the work it is about.
+_FRAME = re.compile(
+    r"(?<![\w-])(?:which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
+    r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
+    r"theirs|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|of|by|"
+    r"from|in|on|at|to|for|with|about|around|regarding|related|relating|concerning|touch|touching|deal|deals|"
+    r"dealing|also|else|please|pls|plz|thanks|thank|list|show|give|tell|find|get|pull|see|look|looking|"
+    r"need|want|like|know|let|screen|screening|paper|papers|papres|paers|publication|publications|article|"
+    r"articles|work|works|worked|working|research|researched|study|studies|studied|published|publish|publishes|"
+    r"publishing|written|wrote|write|writes|authored|titles?|everything|anything|something|stuff|done|got|"
+    r"data|corpus|knowledge|base|records|relevant|up|out|into|over|topic|topics|area|areas|field|kb|"
+    r"latest|lastest|last|recent|recently|newest|new|most|least|first|earliest|oldest|freshest|piece|thing|things|"
+    r"how|many|much|count|number|total|totals|roughly|prolific|hold|holds|have|got|dated|during|appears?|"
+    r"together|jointly|joint|both|shared?|collaborat\w*|co-?authors?|co-?authored|coauthors?|coauthored|"
+    r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"
+    r"recommend|few|several|researchers?|candidates?|candidate|pool|experts?|expertise|someone|anyone|"
+    r"somebody|people|person|names?|fit|fits|knows?|doing|does|suitable|good|best|great|"
+    r"i'd|i'll|i've|we're|you're|what's|who's|where's|that's|it's|there's|"
+    r"quel|quels|quelle|quelles|les|des|du|de|la|le|sur|pour|par|avec|travaux|travail|articles?|a-t-il|"
+    r"a-t-elle|ont|est|sont|qui|que|quoi|dans|en|et|un|une)(?![\w-])", re.I)
+
+
+_ON_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|related to|relating to|in the (?:area|field) of|"
+                       r"around|dealing with|touching on|touch on|sur|concernant)\s+(.+)$", re.I)
+
+
+def topic_of(text: str, prepositional: bool = False) -> str:
+    """What is left of a message once its framing words and slots are gone: the subject of the work.
+
+    ``prepositional``: only what follows "on", "about", "related to" counts (a message that also asks
+    for years, a venue or a count says its topic that way, and its other words are framing)."""
+    if prepositional:
+        match = _ON_TOPIC.search(text)
+        if not match:
+            return ""
+        text = match.group(1)
+    cleaned = _FRAME.sub(" ", re.sub(r"['’]s\b", " ", text))
+    cleaned = re.sub(r"[?!.,;:()\"“”«»—–]+|\s-\s", " ", cleaned)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" -'")
+    cleaned = re.sub(r"^(?:(?:and|or|et|ou)\b\s*)+|(?:\s*\b(?:and|or|et|ou))+$", "", cleaned, flags=re.I)
+    cleaned = re.sub(r"\b(and|or)(?:\s+(?:and|or)\b)+", r"\1", cleaned).strip()
+    return cleaned if sum(len(w) > 2 for w in cleaned.split()) else ""
+
+
+# Words that say what is asked (beyond the framing words above): kept when a message is reduced to its frame.
+_ASKING = re.compile(
+    r"(?:draft|drafts|compose|prepare|craft|pen|wirte|message|messages|email|e-mail|mail|note|intro|introduction|"
+    r"dm|letter|linkedin|whatsapp|telegram|outreach|cold|reach|contact|invite|inviting|invitation|role|position|"
+    r"job|shorter|short|brief|concise|cut|trim|wordy|long|formal|polite|professional|warmer|warm|friendlier|"
+    r"friendly|casual|translate|french|german|english|spanish|version|again|regenerate|redo|rewrite|"
+    r"help|commands|command|capabilities|capable|able|features|use|start|begin|new|explain|sort|kinds|"
+    r"add|import|track|follow|often|frequent|frequently|common|regularly|usually|closest|main|top|go-to|"
+    r"email|address|affiliation|university|homepage|website|languages|speak|notes|profile|background|"
+    r"interests|summary|summarise|summarize|overview|about|match|suit|rank|rate|which|where|when|year|"
+    r"venue|conference|breakdown|distribution|counts|"
+    r"person|person2|year|venue|title|topic)", re.I)
+_WORD = re.compile(r"\w(?:[\w’-]|'(?=\w))*|[?/]")
+
+
+def frame_of(text: str) -> str:
+    """The message reduced to how it asks: framing words and slot labels kept, every run of other words
+    (what the work is about) replaced by TOPIC, so that examples match whatever the topic is."""
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        if word in ("PERSON", "PERSON2", "YEAR", "VENUE", "TITLE") or word in "?/":
+            out.append(word)
+        elif _FRAME.fullmatch(word) or _ASKING.fullmatch(word) or re.fullmatch(r"\w+['’]s", word) and \
+                word[:-2] in ("PERSON", "PERSON2"):
+            out.append(word.lower() if not word.startswith("PERSON") else word)
+        elif not out or out[-1] != "TOPIC":
+            out.append("TOPIC")
+    return " ".join(out)
+
+
+class Examples:
+    """The labelled examples and their vectors, embedded once per process (and cached on disk)."""
+
+    def __init__(self, embedder, cache_dir: Path | None = None):
+        data = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))
+        self.labels = [op for op, lines in data.items() for _ in lines]
+        texts = [frame_of(line) for lines in data.values() for line in lines]
+        digest = hashlib.sha256(("\n".join(f"{a}\t{b}" for a, b in zip(self.labels, texts)) + getattr(
+            embedder, "signature", "")).encode()).hexdigest()[:16]
+        cached = cache_dir / f"intents-{digest}.npy" if cache_dir else None
+        if cached is not None and cached.is_file():
+            self.vectors = np.load(cached)
+        else:
+            self.vectors = np.asarray(embedder.embed_array(texts) if hasattr(embedder, "embed_array")
+                                      else embedder.embed_documents(texts), dtype=np.float32)
+            if cached is not None:
+                try:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    np.save(cached, self.vectors)
+                except OSError:
+                    logger.warning("could not cache the intent examples' vectors in %s", cached.parent)
+        self.ops = sorted(set(self.labels))
+        self._index = {op: [i for i, label in enumerate(self.labels) if label == op] for op in self.ops}
+
+    def scores(self, vector: np.ndarray) -> dict[str, float]:
+        """Each operation's similarity: the mean of its two nearest examples."""
+        sims = self.vectors @ vector
+        out = {}
+        for op, rows in self._index.items():
+            best = np.sort(sims[rows])[-2:]
+            out[op] = float(best.mean())
+        return out
+
+
+class OfflineParser:
+    """Reads messages into Requests with the knowledge base's names, titles and embedder."""
+
+    def __init__(self, kb):
+        self.kb = kb
+        self._lock = threading.Lock()
+        self._examples: Examples | None = None
+        self._titles: slots.TitleIndex | None = None
+
+    @property
+    def examples(self) -> Examples:
+        with self._lock:
+            if self._examples is None:
+                data_dir = getattr(getattr(self.kb, "settings", None), "data_dir", None)
+                self._examples = Examples(self.kb.embedder, Path(data_dir) / "cache" if data_dir else None)
+            return self._examples
+
+    @property
+    def titles(self) -> slots.TitleIndex:
+        with self._lock:
+            if self._titles is None:
+                self._titles = slots.TitleIndex(self.kb.catalog.papers.values())
+            return self._titles
+
+    def parse(self, text: str, has_draft: bool = False, remembered: bool = False) -> Request:
+        """The request a message makes; ``has_draft`` and ``remembered`` say what the conversation holds."""
+        text = re.sub(r"\s+", " ", text).strip()
+        command = re.match(r"^/(\w+)(?:@\w+)?\s*(.*)$", text)
+        if command:
+            name, text = command.group(1).lower(), command.group(2)
+            if name in ("help", "start") or not text:
+                return Request(op="help")
+            if name in ("find", "draft", "fit", "add"):
+                return self._read(f"{name} {text}" if name != "find" else f"who has worked on {text}",
+                                  forced=name, has_draft=has_draft, remembered=remembered)
+        return self._read(text, None, has_draft, remembered)
+
+    def _read(self, text: str, forced: str | None, has_draft: bool, remembered: bool) -> Request:
+        masked = list(text)
+        spans: list[tuple[int, int, str]] = []
+
+        def mask(start: int, end: int, label: str) -> None:
+            spans.append((start, end, label))
+
+        title_ids, title_span = self.titles.find(text)
+        # A short unquoted title ("Neural Machine Translation") is more often a topic than a lookup.
+        if title_span and len(title_span.value.split()) < 5 and not _quoted(text, title_span):
+            title_ids, title_span = [], None
+        plain = text
+        if title_span:
+            mask(title_span.start, title_span.end, "TITLE")
+            plain = text[:title_span.start] + " " * (title_span.end - title_span.start) + text[title_span.end:]
+        resolution = self.kb.resolve(plain)
+        known = [m for m in resolution.mentions if m.ids and not m.ambiguous and m.ids[0] in self.kb.catalog.candidates]
+        people = list(dict.fromkeys(m.ids[0] for m in known))
+        for n, mention in enumerate(resolution.mentions):
+            mask(mention.start, mention.end, "PERSON" if n == 0 else "PERSON2")
+        low, high, year_spans = slots.years(plain)
+        for span in year_spans:
+            mask(span.start, span.end, "YEAR")
+        venue, venue_spans = slots.venue(plain)
+        for span in venue_spans:
+            mask(span.start, span.end, "VENUE")
+        frame = _apply(text, spans)
+        rest = _apply(text, spans, blank=True)
+        request = Request(
+            op="papers", people=people, topic=topic_of(rest), query=clean_query(rest), year_from=low, year_to=high,
+            venue=venue,
+            paper_id=title_ids[0] if title_ids else None, channel=slots.channel(rest), language=slots.language(rest),
+            tone=slots.tone(rest), limit=slots.limit(rest), aspect=slots.aspect(rest),
+        )
+        if resolution.unknown:
+            request.unknown_name = resolution.unknown[0].name
+            request.namesakes = resolution.unknown[0].namesakes
+        if resolution.choices and not people:
+            request.options = resolution.choices
+            request.ambiguous_name = resolution.ambiguous_name
+        request.op = self._operation(frame, request, forced, has_draft, remembered)
+        if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
+            request.topic = topic_of(rest, prepositional=True)
+            request.query = request.topic
+        if request.op in ("draft", "revise"):
+            request.purpose = _purpose(rest)
+            request.revision = slots.revision(rest) if request.op == "revise" else None
+        if request.op == "dossier":
+            request.field = slots.dossier_field(rest)
+        request.follow_up = not people and not request.unknown_name and not request.options and remembered
+        return request
+
+    def _operation(self, frame: str, request: Request, forced: str | None, has_draft: bool, remembered: bool) -> str:
+        if forced:
+            return "find" if forced == "find" else forced
+        vote = self.examples.scores(self.kb.searcher.embed_query(frame_of(frame)))
+        for op, cue in _CUES.items():
+            if op in vote and cue.search(frame):
+                vote[op] += CUE_WEIGHT
+        named = len(request.people) + bool(request.unknown_name) + bool(request.options)
+        allowed = set(vote)
+        if request.paper_id and not named:
+            return "title"
+        if named >= 2:
+            allowed &= {"with_coauthor", "together", "draft", "fit"}
+        elif named == 1:
+            allowed &= _PERSON_OPS | {"title", "add"}
+        else:
+            allowed -= {"with_coauthor", "together", "top_coauthors", "venues", "profile", "dossier"} if not \
+                remembered else {"with_coauthor", "together"}
+        if not has_draft:
+            allowed.discard("revise")
+        elif named == 0 and slots.revision(frame) and len(frame.split()) <= 14:
+            return "revise"
+        if not request.paper_id:
+            allowed.discard("title")
+        if request.venue:
+            allowed.discard("venues")  # a venue named is a filter, not a question of where
+        if not _ADD.search(frame):
+            allowed.discard("add")
+        op = max(allowed or vote, key=vote.get)
+        if named == 0 and remembered and not request.paper_id and _PAPER_PRONOUN.search(frame) and \
+                request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "find", "help"):
+            return "fact"  # "which venue was that in?": the paper just shown
+        described = sum(len(w) > 2 for w in request.topic.split()) >= 2  # "the paper on X", not "most common"
+        if op == "fact" and (named and (request.aspect not in ("who", "when", "where") or not described)
+                             or not named and not remembered):
+            op = "papers"
+        return op
+
+
+def _quoted(text: str, span) -> bool:
+    before, after = text[:span.start].rstrip()[-1:], text[span.end:].lstrip()[:1]
+    return bool(before and after and before in "\"'“‘«*" and after in "\"'”’»*")
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]], blank: bool = False) -> str:
+    """The text with each span replaced by its label (or by spaces)."""
+    out, at = [], 0
+    for start, end, label in sorted(spans):
+        if start < at:
+            continue
+        out += [text[at:start], " " if blank else label]
+        at = end
+    out.append(text[at:])
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+_PURPOSE = re.compile(r"\b(?:about|regarding|re|concerning|for|on|to discuss|to talk about|inviting \w+ to|"
+                      r"invite \w+ to|pour|concernant|au sujet de)\b\s+(.*)$", re.I | re.S)
+_CHANNEL_WORDS = re.compile(r"\b(?:via|by|over|on|through)?\s*(?:linked\s?in|whats\s?app|telegram|e-?mail|mail)"
+                            r"(?:\s+(?:message|note|dm))?\b|\b(?:in|en)\s+(?:french|english|german|spanish|italian|"
+                            r"fran[cç]ais|anglais)\b|,?\s*\b(?:warm|formal|friendly)\s+tone\b", re.I)
+
+
+def _purpose(rest: str) -> str:
+    """What a draft is about, in the user's words: 'a research lead role for our chat models'."""
+    text = _CHANNEL_WORDS.sub(" ", rest)
+    match = _PURPOSE.search(text)
+    purpose = match.group(1) if match else ""
+    purpose = re.sub(r"\b(?:please|pls|plz|thanks|thank you|thx)\b", " ", purpose, flags=re.I)
+    return re.sub(r"\s+", " ", purpose).strip(" .?!,;:—-")

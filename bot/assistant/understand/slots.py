@@ -1,0 +1,196 @@
+"""Slots read from a message with what the knowledge base knows: titles, years, venues, channels, languages.
+
+Each reader returns the value and the span it took, so the parser can mask the span ("TITLE", "YEAR")
+before it compares the message with its labelled examples: the frame of a request, not its content,
+says which operation it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.evaluation.matching import fuzzy_title_match, normalise, venue_mentions
+from bot.knowledge.names import fold
+
+_YEAR = re.compile(r"(?<![\w.-])(19[89]\d|20[0-4]\d)(?![\w-])")
+_SINCE = re.compile(r"\b(?:since|after|starting(?: in| from)?|depuis|apr[eè]s)\s+(19[89]\d|20[0-4]\d)\b|"
+                    r"\bfrom\s+(19[89]\d|20[0-4]\d)\s+(?:on|onwards?)\b", re.I)
+_BEFORE = re.compile(r"\b(?:before|until|up to|prior to|avant)\s+(19[89]\d|20[0-4]\d)\b", re.I)
+_RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*(?:-|–|to|and|through|until|à|et)\s*(19[89]\d|20[0-4]\d)\b", re.I)
+_QUOTED = re.compile(r"“([^”]{6,})”|\"([^\"]{6,})\"|‘([^’]{6,})’|'([^']{6,})'|«\s*([^»]{6,}?)\s*»|\*([^*]{6,})\*")
+_CHANNEL = re.compile(r"\b(linked\s?in|inmail|whats\s?app|telegram|e-?mails?|mail)\b", re.I)
+_LANGUAGES = {"french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en",
+              "german": "de", "deutsch": "de", "allemand": "de", "spanish": "es", "español": "es",
+              "espagnol": "es", "italian": "it", "italien": "it", "portuguese": "pt", "chinese": "zh",
+              "japanese": "ja", "dutch": "nl"}
+_IN_LANGUAGE = re.compile(r"\b(?:in|into|to|en)\s+(" + "|".join(_LANGUAGES) + r")\b|\b(" + "|".join(_LANGUAGES)
+                          + r")\s+(?:version|translation)\b|\btranslate\b.*?\b(" + "|".join(_LANGUAGES) + r")\b", re.I)
+_FORMAL = re.compile(r"\b(?:formal\w*|polite\w*|professional\w*|respectful|courteous|less chatty|less casual|"
+                     r"formel\w*|vouvo\w*)\b", re.I)
+_WARM = re.compile(r"\b(?:warm\w*|friendl\w*|casual|personal|relaxed|less stiff|less formal|chaleureu\w*)\b", re.I)
+_SHORTER = re.compile(r"\b(?:short\w*|brief\w*|concise\w*|cut|trim\w*|wordy|condense\w*|tighten\w*|half as long|"
+                      r"too long|less long|fewer words|court\w*|raccourci\w*)\b", re.I)
+_REGENERATE = re.compile(r"\b(?:again|another (?:one|version|draft|take)|regenerate|redo|re-?write it|new version|"
+                         r"different version|start over)\b", re.I)
+_WHO = re.compile(r"\bwho\b|\bwhom\b|\b(?:co-?)?authors?\b|\bco-?authored\b|\bco-?wr(?:ote|itten)\b|\bwritten by\b|"
+                  r"\b(?:write|wrote) it\b|\bauteurs?\b|^\W*qui\b", re.I)
+_WHEN = re.compile(r"^\W*(?:and\s+)?when\b|\bwhen (?:was|were|did|does|do|is it|was it)\b|\b(?:what|which) year\b|"
+                   r"\byear\b|\bdated?\b|\bhow old\b|\bpublished when\b|\bquand\b|\bann[ée]e\b", re.I)
+_WHERE = re.compile(r"^\W*(?:and\s+)?where\b|\bwhere (?:was|were|did|does|is|was it)\b|\bvenue\b|\bconference\b|"
+                    r"\bjournal\b|\b(?:appeared|published|presented|accepted) (?:at|in) (?:which|what)\b|"
+                    r"\b(?:which|what) (?:venue|conference|journal|proceedings)\b|\bo[uù] (?:a|est|fut)\b", re.I)
+_ABOUT = re.compile(r"\b(?:about|abstract|summary|summari[sz]e|gist|contribution|what does it|explain)\b", re.I)
+_FIELDS = (
+    ("email", re.compile(r"\b(?:e-?mail(?: address)?|contact details|reach (?:him|her|them)|address)\b", re.I)),
+    ("affiliation", re.compile(r"\b(?:affiliation|employer|institution|university|lab|works? (?:at|for)|based|"
+                               r"company|organi[sz]ation)\b", re.I)),
+    ("links", re.compile(r"\b(?:homepage|website|web page|linkedin profile|profile link|links?|twitter|github|"
+                         r"scholar page)\b", re.I)),
+    ("languages", re.compile(r"\b(?:languages?|speaks?)\b", re.I)),
+    ("notes", re.compile(r"\b(?:notes?|remarks?|comments?)\b", re.I)),
+)
+_LIMIT = re.compile(r"\b(?:top|first|last|latest|(?:most recent|newest))\s+(\d{1,2}|two|three|four|five|six|seven|"
+                    r"eight|nine|ten)\b", re.I)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    value: object
+
+
+def years(text: str) -> tuple[int | None, int | None, list[Span]]:
+    """The year range a message asks for: 'in 2020', 'since 2019', 'before 2021', '2018-2020'."""
+    spans: list[Span] = []
+    low = high = None
+    if match := _RANGE.search(text):
+        low, high = sorted((int(match.group(1)), int(match.group(2))))
+        spans.append(Span(match.start(), match.end(), (low, high)))
+    elif match := _SINCE.search(text):
+        group = 1 if match.group(1) else 2
+        low = int(match.group(group))
+        spans.append(Span(match.start(group), match.end(group), low))
+    elif match := _BEFORE.search(text):
+        high = int(match.group(1)) - 1
+        spans.append(Span(match.start(1), match.end(1), high))
+    else:
+        found = [(int(m.group(1)), m) for m in _YEAR.finditer(text)]
+        if found:
+            low, high = min(y for y, _ in found), max(y for y, _ in found)
+            spans += [Span(m.start(), m.end(), y) for y, m in found]
+    return low, high, spans
+
+
+def family(venue: str | None) -> str | None:
+    """'Findings of EMNLP 2020' -> 'Findings of EMNLP'; 'ACL-IJCNLP 2021' -> 'ACL': the one venue reading."""
+    mentions = venue_mentions(venue or "")
+    if not mentions:
+        return None
+    findings, acronym, _ = mentions[0]
+    name = {"conll": "CoNLL", "semeval": "SemEval", "neurips": "NeurIPS", "arxiv": "arXiv"}.get(acronym,
+                                                                                             acronym.upper())
+    return f"Findings of {name}" if findings else name
+
+
+_VENUE_WORDS = re.compile(r"\b(?:findings(?:\s+(?:of|at|track of))?(?:\s+the)?\s+)?(?:acl|emnlp|naacl|eacl|aacl|"
+                          r"tacl|conll|coling|lrec|wmt|iwslt|sigdial|semeval|inlg|iclr|icml|neurips|aaai|ijcai|"
+                          r"interspeech|icassp)(?:[- ]ijcnlp)?(?:\s+findings)?\b", re.I)
+
+
+def venue(text: str) -> tuple[str | None, list[Span]]:
+    """The venue family a message names, and where."""
+    match = _VENUE_WORDS.search(text)
+    if not match or re.match(r"\s*anthology", text[match.end():], re.I):
+        return None, []
+    return family(match.group()), [Span(match.start(), match.end(), match.group())]
+
+
+class TitleIndex:
+    """Titles of the catalog, found in a message exactly (folded) or, inside quotes, fuzzily."""
+
+    def __init__(self, papers):
+        self._by_title: dict[str, list[str]] = {}
+        for paper in papers:
+            key = fold(paper.title)
+            if len(key.split()) >= 3:
+                self._by_title.setdefault(key, []).append(paper.id)
+        self._keys = sorted(self._by_title, key=len, reverse=True)
+
+    def find(self, text: str) -> tuple[list[str], Span | None]:
+        """Paper ids of the title the message names (longest first), and the span to mask."""
+        folded = f" {fold(text)} "
+        for key in self._keys:
+            if f" {key} " in folded:
+                return self._by_title[key], _locate(text, key)
+        for match in _QUOTED.finditer(text):
+            quoted = normalise(next(g for g in match.groups() if g))
+            hits = [k for k in self._keys if fuzzy_title_match(quoted, k)]
+            if hits:
+                return self._by_title[hits[0]], Span(match.start(), match.end(), hits[0])
+        return [], None
+
+
+def _locate(text: str, key: str) -> Span:
+    """The span of ``text`` whose folded words are ``key`` (folding changes offsets, so walk words)."""
+    words = list(re.finditer(r"[^\W_]+", text))
+    n = len(key.split())
+    for i in range(len(words) - n + 1):
+        if fold(text[words[i].start():words[i + n - 1].end()]) == key:
+            return Span(words[i].start(), words[i + n - 1].end(), key)
+    return Span(0, len(text), key)
+
+
+def channel(text: str) -> str | None:
+    match = _CHANNEL.search(text)
+    if not match:
+        return None
+    word = re.sub(r"\s", "", match.group(1).lower())
+    return {"inmail": "linkedin", "mail": "email", "emails": "email", "e-mail": "email", "e-mails": "email"}.get(
+        word, word)
+
+
+def language(text: str) -> str | None:
+    match = _IN_LANGUAGE.search(text)
+    return _LANGUAGES[next(g for g in match.groups() if g).lower()] if match else None
+
+
+def tone(text: str) -> str | None:
+    if _FORMAL.search(text):
+        return "formal"
+    return "warm" if _WARM.search(text) else None
+
+
+def revision(text: str) -> str | None:
+    """How a message asks to change a draft, if it does."""
+    if language(text):
+        return "translate"
+    if _SHORTER.search(text):
+        return "shorter"
+    if _FORMAL.search(text):
+        return "formal"
+    if _WARM.search(text):
+        return "warmer"
+    return "regenerate" if _REGENERATE.search(text) else None
+
+
+def aspect(text: str) -> str | None:
+    """Which fact of a paper is asked: authors, year, venue or content (the first cue that applies)."""
+    for name, rx in (("who", _WHO), ("when", _WHEN), ("where", _WHERE), ("about", _ABOUT)):
+        if rx.search(text):
+            return name
+    return None
+
+
+def dossier_field(text: str) -> str | None:
+    return next((name for name, rx in _FIELDS if rx.search(text)), None)
+
+
+def limit(text: str) -> int | None:
+    match = _LIMIT.search(text)
+    if not match:
+        return None
+    value = match.group(1).lower()
+    return _NUMBERS.get(value) or int(value)

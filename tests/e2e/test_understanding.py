@@ -1,0 +1,206 @@
+"""Every kind of everyday recruiter question, read into a typed request and answered exactly.
+
+The people here are not the evaluation sets' people, the wordings are our own, and every expectation is
+computed from the catalog in the test, so a test fails when the answer is wrong, not when wording moves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from bot.assistant.protocol import Conversation
+from bot.assistant.understand.slots import family
+
+NEY, LIU, QIN, KREUTZER, GENABITH, CHOI = ("hermann-ney", "tie-yan-liu", "tao-qin", "julia-kreutzer",
+                                           "josef-van-genabith", "yejin-choi")
+
+
+def cited(answer) -> list[str]:
+    return [c.paper.id for c in answer.citations]
+
+
+def papers_of(kb, person):
+    return kb.catalog.papers_of(person)
+
+
+def names_in_order(kb, text: str, exclude: str | None = None) -> list[str]:
+    """Person ids named in the text, by first mention (full names only)."""
+    found = []
+    for candidate in kb.catalog.candidates.values():
+        if candidate.id == exclude or len(candidate.name.split()) < 2:
+            continue
+        at = text.find(candidate.name)
+        if at >= 0:
+            found.append((at, candidate.id))
+    return [c for _, c in sorted(found)]
+
+
+def test_the_most_recent_paper_comes_first(assistant, full_kb):
+    answer = assistant.ask("What did Hermann Ney put out most recently?")
+    newest = max(p.year for p in papers_of(full_kb, NEY))
+    assert answer.status == "answered" and full_kb.catalog.papers[cited(answer)[0]].year == newest
+    assert all(NEY in full_kb.catalog.papers[p].author_ids for p in cited(answer))
+
+
+def test_papers_of_one_year_are_exactly_that_years(assistant, full_kb):
+    answer = assistant.ask("Show me the publications Tie-Yan Liu has from 2019")
+    assert set(cited(answer)) == {p.id for p in papers_of(full_kb, LIU) if p.year == 2019}
+
+
+def test_a_main_venue_is_not_its_findings(assistant, full_kb):
+    answer = assistant.ask("Which EMNLP papers does Julia Kreutzer have?")
+    gold = {p.id for p in papers_of(full_kb, KREUTZER) if family(p.venue) == "EMNLP"}
+    assert gold and set(cited(answer)) == gold
+    findings = assistant.ask("and in Findings of EMNLP, Julia Kreutzer?")
+    assert set(cited(findings)) == {p.id for p in papers_of(full_kb, KREUTZER) if family(p.venue) == "Findings of EMNLP"}
+
+
+def test_a_count_is_the_real_number(assistant, full_kb):
+    answer = assistant.ask("how many papers has josef van genabith got here")
+    assert f"has {len(papers_of(full_kb, GENABITH))} papers" in answer.text
+
+
+def test_venues_are_named_with_their_counts(assistant, full_kb):
+    answer = assistant.ask("Which conferences does Hermann Ney tend to appear at?")
+    top = Counter(family(p.venue) for p in papers_of(full_kb, NEY)).most_common(3)
+    for venue, n in top:
+        assert f"{venue} ({n})" in answer.text
+    assert answer.citations == []
+
+
+def test_joint_papers_are_exactly_the_shared_ones(assistant, full_kb):
+    answer = assistant.ask("Tie-Yan Liu's papers with Tao Qin, please")
+    gold = {p.id for p in papers_of(full_kb, LIU) if QIN in p.author_ids}
+    assert gold and set(cited(answer)) == gold
+
+
+def test_two_people_who_never_wrote_together_are_told_so(assistant, full_kb):
+    assert not {p.id for p in papers_of(full_kb, CHOI)} & {p.id for p in papers_of(full_kb, NEY)}
+    answer = assistant.ask("Have Yejin Choi and Hermann Ney ever published a paper together?")
+    assert answer.status == "not_found" and answer.citations == [] and answer.text.startswith("No")
+
+
+def test_the_most_frequent_coauthor_is_named_first(assistant, full_kb):
+    answer = assistant.ask("Who is Tie-Yan Liu's most regular collaborator?")
+    counts = Counter(a for p in papers_of(full_kb, LIU) for a in p.author_ids if a != LIU)
+    top = counts.most_common(1)[0][1]
+    assert names_in_order(full_kb, answer.text, exclude=LIU)[0] in {a for a, n in counts.items() if n == top}
+
+
+@pytest.mark.parametrize("ask, check", [
+    ("who are the authors of '{title}'", "who"), ("what year did “{title}” appear", "when"),
+    ("{title}: which venue?", "where"),
+])
+def test_a_paper_is_found_by_its_title(assistant, full_kb, ask, check):
+    paper = next(p for p in papers_of(full_kb, "mamoru-komachi") if len(p.title.split()) >= 6)
+    answer = assistant.ask(ask.format(title=paper.title.lower().replace(":", " -")))
+    assert cited(answer) == [paper.id]
+    if check == "who":
+        assert names_in_order(full_kb, answer.text)[:len(paper.author_ids)] == paper.author_ids
+    elif check == "when":
+        assert re.search(r"(19|20)\d\d", answer.text.replace(paper.title, "")).group() == str(paper.year)
+    else:
+        assert paper.venue in answer.text
+
+
+def test_an_unknown_full_name_is_never_swapped_for_a_namesake(assistant):
+    answer = assistant.ask("What has Greta Ney written on speech recognition?")
+    assert answer.status == "not_found" and answer.citations == []
+    assert "No candidate named Greta Ney" in answer.text and "Did you mean Hermann Ney" in answer.text
+
+
+def test_no_draft_is_written_to_someone_unknown(assistant):
+    answer = assistant.ask("Write an email to Olaf Komachi about a research role")
+    assert answer.status == "not_found" and answer.draft is None and "Mamoru" not in answer.text.split("?")[-1]
+    assert "Hi " not in answer.text and "Dear" not in answer.text
+
+
+def test_a_shared_surname_asks_which_person_and_the_reply_completes_the_question(assistant, full_kb):
+    conversation = Conversation()
+    first = assistant.ask("Liu's papers on unsupervised translation?", conversation)
+    assert first.status == "clarify" and LIU in first.clarify and len(first.clarify) >= 2
+    second = assistant.ask("Tie-Yan Liu", conversation)
+    assert second.status == "answered" and cited(second)
+    assert all(LIU in full_kb.catalog.papers[p].author_ids for p in cited(second))
+    assert conversation.pending is None
+
+
+def test_a_number_picks_from_the_list(assistant):
+    conversation = Conversation()
+    first = assistant.ask("What has Liu written about dialogue?", conversation)
+    second = assistant.ask("2", conversation)
+    assert second.candidate_ids[:1] == [first.clarify[1]]
+
+
+def test_a_shared_given_name_asks_which_person(assistant, full_kb):
+    given = Counter(c.name.split()[0].lower() for c in full_kb.catalog.candidates.values()
+                    if len(c.paper_ids) >= 5 and len(c.name.split()) == 2)
+    name = next(n for n, k in given.most_common() if k >= 2 and len(n) > 4 and n.isalpha())
+    answer = assistant.ask(f"anything {name} wrote about evaluation?")
+    assert answer.status == "clarify" and len(answer.clarify) >= 2
+    assert all(full_kb.catalog.candidates[c].name.lower().startswith(name) for c in answer.clarify)
+
+
+def test_a_follow_up_about_that_paper_never_names_someone_else_as_its_author(assistant, full_kb):
+    conversation = Conversation()
+    first = assistant.ask("Which of Tie-Yan Liu's papers studies reinforcement learning for translation?", conversation)
+    paper = first.citations[0].paper
+    assert LIU in paper.author_ids
+    who = assistant.ask("who did they write it with?", conversation)
+    others = [a for a in paper.author_ids if a != LIU]
+    assert names_in_order(full_kb, who.text, exclude=LIU)[:len(others)] == others
+    when = assistant.ask("and when was that published?", conversation)
+    assert str(paper.year) in when.text and cited(when) == [paper.id]
+    # another person: "that paper" is no longer theirs to talk about
+    assistant.ask("How many papers does Yejin Choi have?", conversation)
+    assert not set(conversation.last_paper_ids) - {p.id for p in papers_of(full_kb, CHOI)}
+
+
+def test_papers_on_a_topic_are_all_listed_and_all_theirs(assistant, full_kb):
+    answer = assistant.ask("List Tie-Yan Liu's papers on unsupervised translation")
+    mine = {p.id for p in papers_of(full_kb, LIU)}
+    titled = {p.id for p in papers_of(full_kb, LIU) if "unsupervised" in p.title.lower()}
+    assert titled and titled <= set(cited(answer)) <= mine
+
+
+def test_a_topic_the_person_never_worked_on_is_nothing_found(assistant):
+    answer = assistant.ask("Which of Hermann Ney's papers are about empathetic chatbots?")
+    assert answer.status == "not_found" and answer.citations == []
+
+
+def test_help_shows_what_can_be_asked_and_cites_nothing(assistant):
+    for message in ("what can you do?", "/help", "I'm new, how does this work?"):
+        answer = assistant.ask(message)
+        assert answer.status == "help" and answer.citations == []
+        assert "draft" in answer.text.lower() and "find candidates" in answer.text.lower()
+
+
+def test_a_draft_is_revised_by_plain_words_in_the_chat(assistant, full_kb):
+    conversation = Conversation()
+    draft = assistant.ask("Could you write Julia Kreutzer an email about a research scientist role?", conversation)
+    assert draft.status == "draft" and draft.draft.candidate_id == KREUTZER
+    assert set(draft.draft.cited_paper_ids) <= {p.id for p in papers_of(full_kb, KREUTZER)}
+    assert "Julia" in draft.draft.body.splitlines()[0] or "Kreutzer" in draft.draft.body.splitlines()[0]
+    shorter = assistant.ask("too long, trim it please", conversation)
+    assert shorter.status == "draft" and len(shorter.draft.body.split()) < len(draft.draft.body.split())
+    french = assistant.ask("now in French", conversation)
+    assert french.status == "draft" and french.draft.language == "fr"
+    formal = assistant.ask("make it more formal", conversation)
+    assert formal.draft.tone == "formal" and formal.draft.body != french.draft.body
+
+
+def test_a_revision_without_a_draft_asks_for_one(assistant):
+    answer = assistant.ask("make it shorter", Conversation())
+    assert answer.status in ("clarify", "help") or "draft" in answer.text.lower()
+
+
+def test_parsed_requests_carry_their_slots(assistant):
+    request = assistant.understand("Tie-Yan Liu's EMNLP papers between 2018 and 2020 on translation")
+    assert request.op == "papers" and request.people == [LIU] and request.venue == "EMNLP"
+    assert (request.year_from, request.year_to) == (2018, 2020) and "translation" in request.topic
+    draft = assistant.understand("pls prepare a formal whatsapp note to Julia Kreutzer in French about our lab")
+    assert (draft.op, draft.channel, draft.tone, draft.language) == ("draft", "whatsapp", "formal", "fr")
+    assert "lab" in draft.purpose and "whatsapp" not in draft.purpose.lower()
