@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from bot.assistant.evidence import measure
-from bot.assistant.intent import Intent, language_of
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL
 from bot.models import Answer, Candidate, Citation, Paper
 
@@ -43,76 +41,7 @@ def _answer(text: str, cited: list[Paper], candidates: list[str], intent: str, r
                   intent=intent, engine=OFFLINE_LABEL, warnings=warnings or [])
 
 
-def not_found(kb, candidate: Candidate | None, topic: str, intent: str) -> Answer:
-    """The fixed phrase, what the candidate does work on, and no paper as evidence."""
-    text = NOT_FOUND_PHRASE
-    if candidate is not None:
-        papers = kb.catalog.papers_of(candidate.id)
-        topics = ", ".join(t.replace("_", " ") for t in candidate.topics[:3]) or "other topics"
-        text += (f" {candidate.name} has no paper on that in the knowledge base; "
-                 f"their {len(papers)} papers here are on {topics}.")
-    return _answer(text, [], [candidate.id] if candidate else [], intent, ranked=[], not_found=True)
-
-
 UNSURE_NOTICE = "The question is not in English, which the offline engine reads poorly: check this match."
-
-
-def answer_about(kb, intent: Intent, query: str, candidate: Candidate, ranking: list[tuple[str, float]],
-                 checked: bool = False) -> Answer:
-    """Answers a question about one candidate's work from the ranking of their papers.
-
-    ``checked`` says the papers were chosen by the conversation (a follow-up), not by this query.
-    """
-    papers = [kb.catalog.papers[p] for p, _ in ranking if p in kb.catalog.papers]
-    ranked = [p.id for p in papers]
-    mine = kb.catalog.papers_of(candidate.id)
-    if intent.kind == "summary":
-        return summary(kb, candidate)
-    if intent.kind == "count":
-        years = set(intent.years)
-        chosen = [p for p in mine if not years or p.year in years]
-        span = f" in {_name_list([str(y) for y in sorted(years)])}" if years else ""
-        venues = Counter(re.sub(r"\s*\d{4}$", "", p.venue or "?") for p in chosen).most_common(3)
-        text = (f"{candidate.name} has {len(chosen)} papers{span} in the knowledge base"
-                + (f", most at {_name_list([v for v, _ in venues])}." if venues else "."))
-        return _answer(text, chosen[:5], [candidate.id], intent.kind, ranked=[p.id for p in chosen])
-    if intent.kind == "list":
-        chosen = [p for p in mine if p.year in set(intent.years)]
-        if not chosen:
-            return not_found(kb, candidate, f"in {_name_list([str(y) for y in intent.years])}", intent.kind)
-        lines = [f"[{i}] {_ref(p)} ({_where(p)})" for i, p in enumerate(chosen, 1)]
-        text = f"{candidate.name}'s papers in {_name_list([str(y) for y in intent.years])}:\n" + "\n".join(lines)
-        return _answer(text, chosen, [candidate.id], intent.kind)
-    if not papers:
-        return not_found(kb, candidate, query, intent.kind)
-    warnings: list[str] = []
-    if not checked:
-        evidence = measure(kb, query, [candidate.id])
-        if not evidence.strong():
-            if language_of(query) == "en" or not evidence.plausible():
-                return not_found(kb, candidate, query, intent.kind)
-            warnings.append(UNSURE_NOTICE)
-    top = papers[0]
-    if intent.kind in ("year", "venue", "coauthors"):
-        # The fact comes first: a title may hold another year or a venue's name.
-        if intent.kind == "year":
-            text = (f"Published in {top.year}: {_ref(top)} ({top.venue}) [1]." if top.year
-                    else f"The knowledge base has no year for {_ref(top)} [1].")
-        elif intent.kind == "venue":
-            text = (f"Published at {top.venue}: {_ref(top)} [1]." if top.venue
-                    else f"The knowledge base has no venue for {_ref(top)} [1].")
-        else:
-            others = [n for n, a in zip(top.authors, top.author_ids) if a != candidate.id]
-            text = (f"On {_ref(top)} ({_where(top)}) [1], {candidate.name}'s co-authors were {_name_list(others)}."
-                    if others else f"{candidate.name} wrote {_ref(top)} ({_where(top)}) [1] alone.")
-        return _answer(text, [top], [candidate.id], intent.kind, ranked=ranked, warnings=warnings)
-    cited = papers[:3]
-    lines = [f"The paper of {candidate.name}'s that fits best is {_ref(top)} ({_where(top)}) [1]: "
-             f"{best_sentence(top, query)}"]
-    if len(cited) > 1:
-        lines.append("Also close: " + "; ".join(f"{_ref(p)} ({_where(p)}) [{i}]" for i, p in enumerate(cited[1:], 2))
-                     + ".")
-    return _answer("\n".join(lines), cited, [candidate.id], intent.kind, ranked=ranked, warnings=warnings)
 
 
 def summary(kb, candidate: Candidate) -> Answer:

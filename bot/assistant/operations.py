@@ -12,7 +12,7 @@ from collections import Counter
 from bot.assistant.evidence import measure
 from bot.assistant.intent import language_of
 from bot.assistant.offline import UNSURE_NOTICE, _name_list, _ref, _where, best_sentence
-from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL
+from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family
 from bot.knowledge.retrieve import clean_query
@@ -236,7 +236,7 @@ def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = 
     if aspect == "who":
         others = [n for n, a in zip(paper.authors, paper.author_ids) if not mine or a != person.id]
         if mine:
-            text = (f"{person.name}'s co-authors on {_ref(paper)} ({_where(paper)}) [1] were {_name_list(others)}."
+            text = (f"On {_ref(paper)} ({_where(paper)}) [1], {person.name}'s co-authors were {_name_list(others)}."
                     if others else f"{person.name} wrote {_ref(paper)} ({_where(paper)}) [1] alone.")
         else:
             text = f"{_name_list(others)} wrote {_ref(paper)} ({_where(paper)}) [1]."
@@ -284,7 +284,7 @@ def dossier(kb, person: Candidate, field: str | None) -> Answer:
 
 def unknown_person(kb, name: str, namesakes: list[str], op: str) -> Answer:
     known = [kb.catalog.candidates[p] for p in namesakes if p in kb.catalog.candidates][:5]
-    text = f"No candidate named {name} is in the knowledge base."
+    text = UNKNOWN_PERSON.format(name=name)
     if known:
         text += f" Did you mean {_name_list([c.name for c in known]).replace(' and ', ' or ')}?"
     if op == "draft":

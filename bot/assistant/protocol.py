@@ -10,6 +10,7 @@ from bot.models import Answer, Candidate, Citation, Draft, Paper
 
 # Sentinel phrases are constants so that tests assert on them, not on wording.
 NOT_FOUND_PHRASE = "I found nothing in the knowledge base that answers this."
+UNKNOWN_PERSON = "No candidate named {name} is in the knowledge base."
 OFFLINE_LABEL = "offline engine"
 FALLBACK_NOTICE = "The language model did not answer; the offline engine wrote this instead."
 # When the model answered but what it wrote could not be shown: the reason is one of DISCARD_REASONS.

@@ -170,6 +170,7 @@ class NameResolver:
             given, word = tokens[i - 1][2], tokens[i][2]
             mid_capital = not all_lower and text[tokens[i][0]].isupper()
             if (any(taken[i - 1:i + 1]) or word not in self._surname or len(given) < 2 or given in self._common
+                    or text[tokens[i - 1][1]:tokens[i][0]].strip()
                     or (word in _STOPWORDS or len(word) < 2) and not mid_capital
                     or given in _STOPWORDS or not given.isalpha()
                     or not (all_lower or (text[tokens[i - 1][0]].isupper() and text[tokens[i][0]].isupper()))
@@ -179,6 +180,17 @@ class NameResolver:
                                     namesakes=self._ordered(self._surname[word]),
                                     name=text[tokens[i - 1][0]:tokens[i][1]]))
             taken[i - 1] = taken[i] = True
+        # "Jane Doe" when only Jane Yu is known: a given name followed by a word that is nobody's surname here.
+        for i in range(len(tokens) - 1):
+            given, word = tokens[i][2], tokens[i + 1][2]
+            if (any(taken[i:i + 2]) or given not in self._first or word in self._surname or len(word) < 2
+                    or not word.isalpha() or word in _STOPWORDS or word in self._common or given in _STOPWORDS
+                    or given in self._common or text[tokens[i][1]:tokens[i + 1][0]].strip()
+                    or not (all_lower or (text[tokens[i][0]].isupper() and text[tokens[i + 1][0]].isupper()))):
+                continue
+            mentions.append(Mention(tokens[i][0], tokens[i + 1][1], [], 60.0, namesakes=self._ordered(self._first[given]),
+                                    name=text[tokens[i][0]:tokens[i + 1][1]]))
+            taken[i] = taken[i + 1] = True
         for i, (start, end, word) in enumerate(tokens):  # surnames alone, exactly: a near word is just a word
             short_ok = len(word) == 2 and not all_lower and text[start].isupper()  # "Xu", "Yu": capitalised only
             if ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common or not plausible(i, 1)

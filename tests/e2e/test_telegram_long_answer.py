@@ -21,7 +21,8 @@ class LongAnswers:
 
     def ask(self, question, conversation=None) -> Answer:
         answer = self.inner.ask(question, conversation)
-        body = [f"Paragraph {n}: " + " ".join([answer.text] * 3) + " <&> “quoted”" for n in range(self.paragraphs)]
+        first = answer.text.split("\n")[0]  # a paragraph of a few hundred characters, whatever the listing's length
+        body = [f"Paragraph {n}: " + " ".join([first] * 3) + " <&> “quoted”" for n in range(self.paragraphs)]
         return answer.model_copy(update={"text": "\n\n".join(body)})
 
 

@@ -204,3 +204,27 @@ def test_parsed_requests_carry_their_slots(assistant):
     draft = assistant.understand("pls prepare a formal whatsapp note to Julia Kreutzer in French about our lab")
     assert (draft.op, draft.channel, draft.tone, draft.language) == ("draft", "whatsapp", "formal", "fr")
     assert "lab" in draft.purpose and "whatsapp" not in draft.purpose.lower()
+
+
+@pytest.mark.parametrize("text, op", [
+    ("In which year did Hermann Ney publish the paper on alignment for speech translation?", "fact"),
+    ("Who co-wrote Tie-Yan Liu's paper that grows the depth of the translation model?", "fact"),
+    ("Where did Julia Kreutzer publish her study of bandit feedback from users?", "fact"),
+    ("Which Yejin Choi paper teaches models commonsense about events?", "papers"),
+    ("Give me a picture of Josef van Genabith's research", "profile"),
+    ("number of papers by Hermann Ney since 2019?", "count"),
+    ("which researchers have done sign language translation", "find"),
+    ("Could you compose a WhatsApp note for Yejin Choi?", "draft"),
+    ("Mamoru Komachi's earliest paper here?", "oldest"),
+    ("what's Julia Kreutzer's e-mail address", "dossier"),
+    ("Tie-Yan Liu and Tao Qin: list their joint work", "with_coauthor"),
+    ("Did Hermann Ney ever collaborate with Yejin Choi?", "together"),
+])
+def test_each_kind_of_request_is_read_as_its_operation(assistant, text, op):
+    assert assistant.understand(text).op == op
+
+
+def test_a_known_given_name_before_an_unknown_surname_is_an_unknown_person(assistant):
+    request = assistant.understand("What has Julia Moreno published on speech?")
+    assert request.people == [] and request.unknown_name == "Julia Moreno"
+    assert KREUTZER in request.namesakes

@@ -288,7 +288,10 @@ class OfflineParser:
                 request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "find", "help"):
             return "fact"  # "which venue was that in?": the paper just shown
         described = sum(len(w) > 2 for w in request.topic.split()) >= 2  # "the paper on X", not "most common"
-        if op == "fact" and (named and (request.aspect not in ("who", "when", "where") or not described)
+        if named == 1 and request.people and described and request.aspect in ("who", "when", "where") and \
+                op in ("papers", "count", "venues", "top_coauthors", "profile"):
+            op = "fact"  # a question of who, when or where about a paper it describes
+        if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
                              or not named and not remembered):
             op = "papers"
         return op
