@@ -42,27 +42,3 @@ def _answer(text: str, cited: list[Paper], candidates: list[str], intent: str, r
 
 
 UNSURE_NOTICE = "The question is not in English, which the offline engine reads poorly: check this match."
-
-
-def summary(kb, candidate: Candidate) -> Answer:
-    """Who a candidate is, from their dossier and papers."""
-    papers = kb.catalog.papers_of(candidate.id)
-    years = [p.year for p in papers if p.year]
-    venues = Counter(re.sub(r"\s*\d{4}$", "", p.venue or "?") for p in papers).most_common(3)
-    coauthors = [kb.catalog.candidates[c].name for c in candidate.coauthors[:4] if c in kb.catalog.candidates]
-    recent = papers[:3]
-    parts = [f"{candidate.name}" + (f" ({candidate.affiliation})" if candidate.affiliation else "")
-             + f": {len(papers)} papers in the knowledge base"
-             + (f", {min(years)}–{max(years)}" if years else "")
-             + (f", mostly at {_name_list([v for v, _ in venues])}" if venues else "") + "."]
-    if candidate.topics:
-        parts.append("Topics: " + ", ".join(t.replace("_", " ") for t in candidate.topics) + ".")
-    if coauthors:
-        parts.append("Frequent co-authors: " + _name_list(coauthors) + ".")
-    if recent:
-        parts.append("Recent: " + "; ".join(f"{_ref(p)} ({_where(p)}) [{i}]" for i, p in enumerate(recent, 1)) + ".")
-    if candidate.notes:
-        parts.append("Notes: " + candidate.notes)
-    if candidate.ambiguous:
-        parts.append("Careful: this name covers several people in the data; the papers may not all be theirs.")
-    return _answer("\n".join(parts), recent, [candidate.id], "summary")

@@ -252,12 +252,55 @@ def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = 
     return answer(text, [paper], people, op)
 
 
-def profile(kb, person: Candidate) -> Answer:
-    from bot.assistant.offline import summary
+def themes(papers: list[Paper], n: int = 5) -> list[str]:
+    """The phrases a person's titles return to (at least twice), longest first: "non-autoregressive machine
+    translation" rather than its pieces."""
+    counts: Counter[str] = Counter()
+    for paper in papers:
+        tokens = re.findall(r"[a-z][a-z-]+", paper.title.lower())
+        grams = set()
+        for size in (3, 2, 1):
+            for i in range(len(tokens) - size + 1):
+                gram = tokens[i:i + size]
+                if gram[0] not in _THEME_STOP and gram[-1] not in _THEME_STOP:
+                    grams.add(" ".join(gram))
+        counts.update(grams)
+    chosen: list[str] = []
+    ranked = sorted(((g, k) for g, k in counts.items() if k >= 2), key=lambda item: (-item[1] * len(item[0].split())
+                                                                                     ** 0.5, item[0]))
+    for gram, _ in ranked:
+        if len(chosen) < n and not any(f" {gram} " in f" {c} " for c in chosen):
+            chosen.append(gram)
+    return chosen
 
-    result = summary(kb, person)
-    result.status = "answered"
-    return result
+
+_THEME_STOP = _TITLE_STOP | set("neural model models learning via using towards toward approach method methods "
+                                "task tasks study based new improving improved better large language leveraging case towards "
+                                "simple effective efficient analysis evaluating evaluation".split())
+
+
+def profile(kb, person: Candidate) -> Answer:
+    """What a person works on: their themes, where and when they publish, with whom, and their latest papers."""
+    papers = kb.catalog.papers_of(person.id)
+    years = [p.year for p in papers if p.year]
+    venues = Counter(family(p.venue) or "other venues" for p in papers).most_common(3)
+    coauthors = [kb.catalog.candidates[c].name for c in person.coauthors[:4] if c in kb.catalog.candidates]
+    recent = papers[:3]
+    parts = [f"{person.name}" + (f" ({person.affiliation})" if person.affiliation else "")
+             + f": {len(papers)} papers in the knowledge base" + (f", {min(years)}–{max(years)}" if years else "")
+             + (f", mostly at {_name_list([v for v, _ in venues])}" if venues else "") + "."]
+    found = themes(papers)
+    if found:
+        parts.append("Their titles return to " + _name_list(found) + ".")
+    if coauthors:
+        parts.append("Frequent co-authors: " + _name_list(coauthors) + ".")
+    if recent:
+        parts.append("Latest: " + "; ".join(f"{_ref(p)} ({_where(p)}) [{i}]" for i, p in enumerate(recent, 1)) + ".")
+    if person.notes:
+        parts.append("Team notes: " + person.notes)
+    if person.ambiguous:
+        parts.append("Careful: this name covers several people in the data; the papers may not all be theirs.")
+    return answer("\n".join(parts), recent, [person.id], "profile")
 
 
 _FIELD_NAMES = {"email": "e-mail address", "affiliation": "affiliation", "links": "links", "languages": "languages",

@@ -37,7 +37,8 @@ _CUES = {
                          r"usually (?:appear|publish)|distribution|breakdown)\b", re.I),
     "top_coauthors": re.compile(r"\b(?:most|often|frequent\w*|regular\w*|go-to|closest|main|top|usual\w*)\b.*"
                                 r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
-                                r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|"
+                                r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho\b.*\bmost\b.*\bwith\b|"
+                                r"\bwho\b.*\bwith\b.*\bmost\b|"
                                 r"\bwho does .* (?:work|publish|write) with\b|\bwho (?:has|have) .* co-?authored\b",
                                 re.I),
     "draft": re.compile(r"\b(?:draft|compose|write|wirte|prepare|put together|craft|pen)\b.*\b(?:message|e-?mail|"
@@ -75,9 +76,13 @@ _FRAME = re.compile(
     r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"
     r"recommend|few|several|researchers?|candidates?|candidate|pool|experts?|expertise|someone|anyone|"
     r"somebody|people|person|names?|fit|fits|knows?|doing|does|suitable|good|best|great|"
-    r"i'd|i'll|i've|we're|you're|what's|who's|where's|that's|it's|there's|"
+    r"i'd|i'll|i've|we're|you're|what's|who's|where's|that's|it's|there's|whats|d|ll|ve|re|m|s|"
+    r"distribution|breakdown|counts?|per|summari[sz]e|summary|overview|regularly|regular|common|commonly|usually|"
+    r"usual|often|frequent|frequently|closest|main|top|go-to|mostly|profile|background|interests?|"
     r"quel|quels|quelle|quelles|les|des|du|de|la|le|sur|pour|par|avec|travaux|travail|articles?|a-t-il|"
-    r"a-t-elle|ont|est|sont|qui|que|quoi|dans|en|et|un|une)(?![\w-])", re.I)
+    r"a-t-elle|ont|est|sont|qui|que|quoi|dans|en|et|un|une|combien|publi[ée]s?|[ée]crits?|r[ée]cents?|dernier|"
+    r"derni[èe]re|auteurs?|co-?auteurs?|ann[ée]e|o[uù]|quand|comment|avez|vous|nous|il|elle|ils|elles|ce|cette|"
+    r"ces|son|sa|ses|leur|leurs|plus|tous|toutes|tout|liste|donne[zr]?|montre[zr]?|a|d|l|qu|j|n)(?![\w-])", re.I)
 
 
 _ON_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|related to|relating to|in the (?:area|field) of|"
@@ -94,7 +99,7 @@ def topic_of(text: str, prepositional: bool = False) -> str:
         if not match:
             return ""
         text = match.group(1)
-    cleaned = _FRAME.sub(" ", re.sub(r"['’]s\b", " ", text))
+    cleaned = _FRAME.sub(" ", re.sub(r"['’]s\b", " ", _ELISION.sub(r"\1 ", text)))
     cleaned = re.sub(r"[?!.,;:()\"“”«»—–]+|\s-\s", " ", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" -'")
     cleaned = re.sub(r"^(?:(?:and|or|et|ou)\b\s*)+|(?:\s*\b(?:and|or|et|ou))+$", "", cleaned, flags=re.I)
@@ -117,10 +122,14 @@ _ASKING = re.compile(
 _WORD = re.compile(r"\w(?:[\w’-]|'(?=\w))*|[?/]")
 
 
+_ELISION = re.compile(r"\b([dlqjnmst]|qu)['’](?=\w)", re.I)
+
+
 def frame_of(text: str) -> str:
     """The message reduced to how it asks: framing words and slot labels kept, every run of other words
     (what the work is about) replaced by TOPIC, so that examples match whatever the topic is."""
     out: list[str] = []
+    text = _ELISION.sub(r"\1 ", text)  # "d'articles" -> "d articles"
     for word in _WORD.findall(text):
         if word in ("PERSON", "PERSON2", "YEAR", "VENUE", "TITLE") or word in "?/":
             out.append(word)
@@ -287,10 +296,13 @@ class OfflineParser:
         if named == 0 and remembered and not request.paper_id and _PAPER_PRONOUN.search(frame) and \
                 request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "find", "help"):
             return "fact"  # "which venue was that in?": the paper just shown
-        described = sum(len(w) > 2 for w in request.topic.split()) >= 2  # "the paper on X", not "most common"
+        described = sum(len(w) > 2 for w in request.topic.split()) >= 3  # "the paper on X", not "most common"
         if named == 1 and request.people and described and request.aspect in ("who", "when", "where") and \
                 op in ("papers", "count", "venues", "top_coauthors", "profile"):
             op = "fact"  # a question of who, when or where about a paper it describes
+        if (named == 0 and remembered and request.aspect in ("who", "when", "where") and not described
+                and op in ("top_coauthors", "venues") and not _CUES[op].search(frame)):
+            op = "fact"  # "who were her co-authors?" after a paper: that paper's, not her most frequent ones
         if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
                              or not named and not remembered):
             op = "papers"
