@@ -28,6 +28,13 @@ class SourceError(RuntimeError):
         self.source = source
 
 
+def unwrap(exc: BaseException) -> BaseException:
+    """The error under tenacity's RetryError (semanticscholar wraps its errors in one)."""
+    last = getattr(exc, "last_attempt", None)
+    inner = last.exception() if last is not None and hasattr(last, "exception") else None
+    return inner if isinstance(inner, BaseException) else exc
+
+
 def _status(exc: BaseException) -> tuple[int | None, float | None]:
     """(HTTP status, Retry-After seconds) from whichever library raised."""
     response = getattr(exc, "response", None)
@@ -73,13 +80,14 @@ def call(source: str, fn: Callable[[], T], settings: SourcesSettings, url: str =
             return fn()
         except SourceError:
             raise
-        except Exception as exc:  # noqa: BLE001 — every client library has its own errors; all end here
+        except Exception as raised:  # noqa: BLE001 — every client library has its own errors; all end here
+            exc = unwrap(raised)
             status, retry_after = _status(exc)
             if status in RETRYABLE and attempt < settings.max_retries:
                 wait = retry_after if retry_after is not None else min(2.0 ** attempt, settings.max_wait_s)
                 if wait > settings.max_wait_s:
                     raise SourceError(source, f"asks to wait {wait:.0f} s (Retry-After), longer than "
-                                              f"max_wait_s={settings.max_wait_s:g}; try again later") from exc
+                                              f"max_wait_s={settings.max_wait_s:g}; try again later") from raised
                 attempt += 1
                 logger.info("%s answered %s; retry %d in %.1f s", source, status, attempt, wait)
                 if notes is not None:
@@ -87,4 +95,4 @@ def call(source: str, fn: Callable[[], T], settings: SourcesSettings, url: str =
                 sleep(wait)
                 continue
             logger.info("%s failed: %s (status %s)", source, type(exc).__name__, status)
-            raise SourceError(source, _describe(exc, status, url)) from exc
+            raise SourceError(source, _describe(exc, status, url)) from raised

@@ -39,7 +39,7 @@ def merged_flags(match: PersonMatch, works: list[Work], per_year: int) -> list[s
     if by_year and max(by_year.values()) > per_year:
         year, count = by_year.most_common(1)[0]
         flags.append(f"{count} papers in {year}: more than one person publishes (limit {per_year} a year)")
-    elif match.first_year and match.last_year and match.paper_count:
+    if not flags and match.first_year and match.last_year and match.paper_count:
         rate = match.paper_count / max(1, match.last_year - match.first_year + 1)
         if rate > per_year:
             flags.append(f"{match.paper_count} papers over {match.last_year - match.first_year + 1} years "
@@ -48,7 +48,7 @@ def merged_flags(match: PersonMatch, works: list[Work], per_year: int) -> list[s
     for work in works:
         if work.fields:
             groups.setdefault(work.fields[-1], []).append(work)
-    floor = max(3, len(works) // 5)
+    floor = max(2, len(works) // 5)
     big = sorted((f for f, ws in groups.items() if len(ws) >= floor), key=lambda f: -len(groups[f]))
     for a, b in combinations(big[:4], 2):
         if not set(coauthors(groups[a])) & set(coauthors(groups[b])):
@@ -95,6 +95,7 @@ def assess(match: PersonMatch, query: str, known: dict[str, str], per_year: int)
         score += 0.1
         reasons.append(f"affiliation: {match.affiliation}")
     if match.source == "arxiv":
+        score -= 0.1
         reasons.append(f"{LABELS['arxiv']} has no author ids: every “{match.name}” there is in this match")
     match.flags = merged_flags(match, works, per_year)
     score -= 0.3 * len(match.flags)

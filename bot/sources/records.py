@@ -63,11 +63,17 @@ def _atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def same_paper_keys(work: Work) -> list[str]:
+    """What makes two listings one paper: the DOI, or the title and year."""
+    keys = [f"{fold(work.title)}|{work.year}"]
+    return [f"doi:{work.doi.lower()}", *keys] if work.doi else keys
+
+
 def dedupe(works: list[Work]) -> list[Work]:
     """One work per DOI or title and year: the same paper from two listings is kept once, with its abstract."""
     best: dict[str, Work] = {}
     for work in works:
-        key = (work.doi or "").lower() or f"{fold(work.title)}|{work.year}"
+        key = same_paper_keys(work)[0]
         kept = best.get(key)
         if kept is None or (not kept.abstract and work.abstract):
             best[key] = work

@@ -119,10 +119,13 @@ def _taken(kb, person_id: str, data_dir) -> set[str]:
 
 
 def _person_id(kb, settings: Settings, name: str, source: str, source_id: str, same_as: str | None,
-               notes: list[str]) -> str:
+               notes: list[str], orcid: str | None = None) -> str:
     for state in records.imported(settings.data_dir):
         if state.source_ids.get(source) == source_id:
             return state.person_id  # imported before: the same person again
+        if orcid and state.source_ids.get("orcid") == orcid:
+            notes.append(f"Same ORCID ({orcid}) as {state.name} ({state.person_id}): added to that person.")
+            return state.person_id
     if same_as:
         if same_as not in kb.catalog.candidates:
             raise ValueError(f"--same-as {same_as!r} is not a candidate id in the knowledge base.")
@@ -171,7 +174,7 @@ def import_person(settings: Settings, kb, match_or_ref: PersonMatch | str, *, so
     works = _fetch(settings, match.source, match.id, match.name, notes)
     if not match.name:
         raise SourceError(match.source, f"has no name for {match.id}; nothing was imported")
-    person_id = _person_id(kb, settings, match.name, match.source, match.id, same_as, notes)
+    person_id = _person_id(kb, settings, match.name, match.source, match.id, same_as, notes, match.orcid)
     state = records.load_state(settings.data_dir, person_id) or records.SyncState(person_id=person_id, name=match.name)
     state.source_ids[match.source] = match.id
     if match.orcid:
@@ -200,13 +203,22 @@ def _key(source: str, paper: str) -> str:
 def _merge(settings: Settings, kb, state: records.SyncState, works: list[Work], source: str) -> ImportResult:
     """Adds the works not seen before, writes the files and ingests them; the result says what changed."""
     seen = set(state.works) | set(state.dropped)
-    fresh = [w for w in records.dedupe(works) if w.key not in seen]
-    existing = {(w.doi or "").lower() for w in state.works.values() if w.doi}
-    existing |= {f"{fold(w.title)}|{w.year}" for w in state.works.values()}
-    fresh = [w for w in fresh if (w.doi or "").lower() not in existing - {""}
-             and f"{fold(w.title)}|{w.year}" not in existing]
-    for work in fresh:
+    same = {k: key for key, w in state.works.items() for k in records.same_paper_keys(w)}
+    fresh, upgraded = [], 0
+    for work in records.dedupe(works):
+        if work.key in seen:
+            continue
+        twin = next((same[k] for k in records.same_paper_keys(work) if k in same), None)
+        if twin is not None and (state.works[twin].abstract or not work.abstract):
+            continue  # the same paper from another listing, and this one is no better
+        if twin is not None:  # a second source has the abstract the first lacked: keep the better record
+            del state.works[twin]
+            if twin in state.dropped:
+                state.dropped.append(work.key)
+            upgraded += 1
         state.works[work.key] = work
+        if twin is None:
+            fresh.append(work)
     files = records.write(settings.data_dir, state, _taken(kb, state.person_id, settings.data_dir))
     report = kb.ingest(files)
     result = ImportResult(person_id=state.person_id, name=state.name, source=source, source_ids=state.source_ids,
@@ -215,6 +227,8 @@ def _merge(settings: Settings, kb, state: records.SyncState, works: list[Work], 
     if result.without_abstract:
         result.messages.append(f"{result.without_abstract} of {len(fresh)} new works have no abstract at "
                                f"{LABELS[source]}: they are kept with their titles only.")
+    if upgraded:
+        result.messages.append(f"{upgraded} papers already imported got their abstracts from {LABELS[source]}.")
     result.messages.extend(f"Could not ingest: {error}" for error in report.failed)
     logger.info("Imported %d new works for %s from %s (%d kept)", len(fresh), state.person_id, source, result.total)
     return result
