@@ -54,7 +54,8 @@ def add(name: str = typer.Argument(..., help="The researcher's name."),
             if not matches:
                 raise typer.Exit(1)
             chosen = _choose(matches, pick)
-        result = service.import_person(settings, kb, chosen, source=source, drop=drop, same_as=same_as)
+        result = service.import_person(settings, kb, chosen, source=source, drop=drop, same_as=same_as,
+                                       name=name)
     except (SourceError, service.NoSourceError, ValueError) as exc:
         _fail(exc, 2 if isinstance(exc, service.NoSourceError) else 1)
     _report(result)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from types import ModuleType
 
 from bot.knowledge.loaders import slugify
@@ -30,6 +31,9 @@ CLIENTS: dict[str, ModuleType] = {"openalex": openalex, "semanticscholar": seman
 # Which source a search uses when none is named: the ones with author ids first.
 PREFERENCE = ("openalex", "semanticscholar", "orcid", "dblp", "arxiv")
 ORCID_ID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+# Imports, refreshes, drops and splits read a person's state and write it back: one at a time, so that the
+# refresh job and an /add never overwrite each other. Fetching from the sources happens outside it.
+_WRITING = threading.RLock()
 
 
 class NoSourceError(ValueError):
@@ -152,7 +156,7 @@ def _fetch(settings: Settings, source: str, source_id: str, name: str, notes: li
 
 
 def _resolve(settings: Settings, match_or_ref: PersonMatch | str, source: str | None,
-             notes: list[str]) -> PersonMatch:
+             notes: list[str], name: str | None) -> PersonMatch:
     if isinstance(match_or_ref, PersonMatch):
         _source(settings, match_or_ref.source)
         return match_or_ref
@@ -161,32 +165,38 @@ def _resolve(settings: Settings, match_or_ref: PersonMatch | str, source: str | 
     found = CLIENTS[chosen].person(settings.sources, source_id, notes)
     if chosen == "openalex" and found.id != source_id:
         notes.append(f"OpenAlex merged {source_id} into {found.id} (it answered with a redirect); {found.id} is kept.")
-    if not found.name:
-        found.name = source_id if chosen == "arxiv" else found.name
+    if not found.name:  # DBLP has no profile call, arXiv no profiles: the name the user gave stands
+        found.name = " ".join((name or "").split()) or (source_id if chosen == "arxiv" else "")
     return found
 
 
 def import_person(settings: Settings, kb, match_or_ref: PersonMatch | str, *, source: str | None = None,
-                  drop: list[str] | tuple[str, ...] = (), same_as: str | None = None) -> ImportResult:
-    """Imports one person's works into the knowledge base and builds their dossier with their source ids."""
+                  drop: list[str] | tuple[str, ...] = (), same_as: str | None = None,
+                  name: str | None = None) -> ImportResult:
+    """Imports one person's works into the knowledge base and builds their dossier with their source ids.
+
+    ``match_or_ref`` is a PersonMatch from search_people, or "source:id" / an ORCID iD; ``name`` is used when
+    the source has no name for an id (DBLP)."""
     notes: list[str] = []
-    match = _resolve(settings, match_or_ref, source, notes)
+    match = _resolve(settings, match_or_ref, source, notes, name)
     works = _fetch(settings, match.source, match.id, match.name, notes)
     if not match.name:
         raise SourceError(match.source, f"has no name for {match.id}; nothing was imported")
-    person_id = _person_id(kb, settings, match.name, match.source, match.id, same_as, notes, match.orcid)
-    state = records.load_state(settings.data_dir, person_id) or records.SyncState(person_id=person_id, name=match.name)
-    state.source_ids[match.source] = match.id
-    if match.orcid:
-        state.source_ids.setdefault("orcid", match.orcid)
-    for other, value in match.other_ids.items():
-        state.source_ids.setdefault(other, value)
-    state.name_variants = [v for v in dict.fromkeys(state.name_variants + match.name_variants)
-                           if fold(v) != fold(state.name)][:10]
-    state.affiliation = match.affiliation or state.affiliation
-    state.imported_from = list(dict.fromkeys([*state.imported_from, match.source]))
-    state.dropped = list(dict.fromkeys(state.dropped + [_key(match.source, d) for d in drop]))
-    result = _merge(settings, kb, state, works, match.source)
+    with _WRITING:
+        person_id = _person_id(kb, settings, match.name, match.source, match.id, same_as, notes, match.orcid)
+        state = (records.load_state(settings.data_dir, person_id)
+                 or records.SyncState(person_id=person_id, name=match.name))
+        state.source_ids[match.source] = match.id
+        if match.orcid:
+            state.source_ids.setdefault("orcid", match.orcid)
+        for other, value in match.other_ids.items():
+            state.source_ids.setdefault(other, value)
+        state.name_variants = [v for v in dict.fromkeys(state.name_variants + match.name_variants)
+                               if fold(v) != fold(state.name)][:10]
+        state.affiliation = match.affiliation or state.affiliation
+        state.imported_from = list(dict.fromkeys([*state.imported_from, match.source]))
+        state.dropped = list(dict.fromkeys(state.dropped + [_key(match.source, d) for d in drop]))
+        result = _merge(settings, kb, state, works, match.source)
     result.messages[:0] = notes
     result.flags = identity.merged_flags(match, works, settings.sources.merged_per_year)
     if result.flags:
@@ -261,7 +271,11 @@ def refresh(settings: Settings, kb, who: str | None = None) -> list[ImportResult
                                             source_ids=state.source_ids, messages=[*notes, str(exc)],
                                             total=len(state.works) - len(state.dropped)))
                 continue
-            result = _merge(settings, kb, state, works, source)
+            with _WRITING:  # the state as it is now, not as it was before the fetch
+                current = records.load_state(settings.data_dir, state.person_id)
+                if current is None:
+                    continue  # forgotten meanwhile
+                result = _merge(settings, kb, current, works, source)
             result.messages[:0] = notes
             results.append(result)
     return results
@@ -269,7 +283,11 @@ def refresh(settings: Settings, kb, who: str | None = None) -> list[ImportResult
 
 def drop_papers(settings: Settings, kb, who: str, papers: list[str]) -> ImportResult:
     """Removes papers from an imported person; a refresh never brings them back."""
-    state = find_imported(settings, who)
+    with _WRITING:
+        return _drop(settings, kb, find_imported(settings, who), papers)
+
+
+def _drop(settings: Settings, kb, state: records.SyncState, papers: list[str]) -> ImportResult:
     keys = [_key(state.imported_from[0] if state.imported_from else "openalex", p) for p in papers]
     unknown = [k for k in keys if k not in state.works]
     if unknown:
@@ -281,13 +299,17 @@ def drop_papers(settings: Settings, kb, who: str, papers: list[str]) -> ImportRe
 
 def split_papers(settings: Settings, kb, who: str, papers: list[str]) -> tuple[ImportResult, ImportResult]:
     """Moves papers from an imported person to a new, separate person of the same name (a namesake)."""
-    state = find_imported(settings, who)
+    with _WRITING:
+        return _split(settings, kb, find_imported(settings, who), papers)
+
+
+def _split(settings: Settings, kb, state: records.SyncState, papers: list[str]) -> tuple[ImportResult, ImportResult]:
     source = state.imported_from[0] if state.imported_from else "openalex"
     keys = [_key(source, p) for p in papers]
     moved = [state.works[k] for k in keys if k in state.works and k not in state.dropped]
     if not moved:
         raise ValueError(f"None of those papers is among {state.name}'s imported papers.")
-    kept = drop_papers(settings, kb, state.person_id, [w.key for w in moved])
+    kept = _drop(settings, kb, state, [w.key for w in moved])
     notes: list[str] = []
     other_id = _person_id(kb, settings, state.name, "split", f"{state.person_id}:{len(keys)}", None, notes)
     other = records.SyncState(person_id=other_id, name=state.name, affiliation=None)
