@@ -7,14 +7,14 @@ from typing import Optional
 
 import typer
 
-from bot.cli import app, console, load_settings, open_kb, out
+from bot.cli import app, console, load_settings, open_kb
 
 papers_app = typer.Typer(no_args_is_help=True, help="An imported person's papers: list, drop or split them off.")
 app.add_typer(papers_app, name="papers")
 
 
 def _fail(exc: Exception, code: int = 1):
-    console.print(f"[red]{exc}[/red]", markup=True, highlight=False)
+    console.print(str(exc), style="red", markup=False, highlight=False)
     raise typer.Exit(code)
 
 
@@ -22,11 +22,11 @@ def _report(result) -> None:
     from bot.sources.models import LABELS
 
     ids = ", ".join(f"{LABELS.get(k, k)} {v}" for k, v in result.source_ids.items())
-    out.print(f"{result.name} ({result.person_id}): {len(result.added)} new papers from {LABELS[result.source]}, "
+    typer.echo(f"{result.name} ({result.person_id}): {len(result.added)} new papers from {LABELS[result.source]}, "
               f"{result.total} in all" + (f", {result.dropped} dropped" if result.dropped else "")
-              + (f"; source ids: {ids}" if ids else ""), markup=False, highlight=False)
+              + (f"; source ids: {ids}" if ids else ""))
     for message in result.messages:
-        out.print(f"  {message}", markup=False, highlight=False)
+        typer.echo(f"  {message}")
 
 
 @app.command()
@@ -50,7 +50,7 @@ def add(name: str = typer.Argument(..., help="The researcher's name."),
             matches = service.search_people(settings, name, source, kb=kb, notes=notes)
             for note in notes:
                 console.print(note, markup=False, highlight=False)
-            out.print(service.render_choices(matches, name), markup=False, highlight=False)
+            typer.echo(service.render_choices(matches, name))
             if not matches:
                 raise typer.Exit(1)
             chosen = _choose(matches, pick)
@@ -89,12 +89,12 @@ def refresh(name: Optional[str] = typer.Argument(None, help="One imported person
     except ValueError as exc:
         _fail(exc)
     if not results:
-        out.print("Nobody is imported yet: `recruitbot add NAME` imports a researcher.")
+        typer.echo("Nobody is imported yet: `recruitbot add NAME` imports a researcher.")
         return
     for result in results:
         _report(result)
     for notice in notify.notices(open_store(settings), results):
-        out.print(f"→ {notice.owner}: {notice.text}", markup=False, highlight=False)
+        typer.echo(f"→ {notice.owner}: {notice.text}")
 
 
 @papers_app.command("list")
@@ -108,7 +108,7 @@ def list_papers(name: str) -> None:
         _fail(exc)
     for key, work in sorted(state.works.items(), key=lambda kv: -(kv[1].year or 0)):
         mark = " (dropped)" if key in state.dropped else ""
-        out.print(f"{key}  {work.year or '????'}  {work.title}{mark}", markup=False, highlight=False)
+        typer.echo(f"{key}  {work.year or '????'}  {work.title}{mark}")
 
 
 @papers_app.command("drop")
