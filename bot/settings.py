@@ -141,7 +141,7 @@ class SourcesSettings(_Group):
 
     openalex_url: str | None = Field(default=None, description="OpenAlex API base, e.g. https://api.openalex.org.")
     openalex_api_key: SecretStr | None = Field(default=None, description="OpenAlex API key (required since 2026).")
-    email: str | None = Field(default=None, description="Contact e-mail sent to OpenAlex and arXiv (polite pool).")
+    email: str | None = Field(default=None, description="Contact e-mail sent to OpenAlex with each request (its polite pool).")
     semanticscholar_url: str | None = Field(
         default=None, description="Semantic Scholar API base, e.g. https://api.semanticscholar.org.")
     semanticscholar_api_key: SecretStr | None = Field(default=None, description="Semantic Scholar API key.")
