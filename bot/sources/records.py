@@ -9,6 +9,7 @@ leaves the last good import as it was.
 from __future__ import annotations
 
 import datetime as dtm
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -84,13 +85,16 @@ def to_paper(work: Work, person_id: str, name: str, taken: set[str]) -> Paper:
     """A work as a knowledge-base paper. The person gets their id; a co-author whose name-id already belongs
     to someone else in the knowledge base gets an id of their own, since a shared name is no proof of a shared
     person (the assistant then asks which one is meant)."""
+    # The qualifier is a digest, not the person's id: forgetting the person must leave no trace of them in
+    # their co-authors' ids.
+    qualifier = hashlib.sha256(f"coauthor-of:{person_id}".encode()).hexdigest()[:6]
     ids = []
     for i, name in enumerate(work.authors):
         if i == work.person_index:
             ids.append(person_id)
             continue
         slug = slugify(name) or f"author-{i}"
-        ids.append(f"{slug}~{person_id}" if slug in taken or slug == person_id else slug)
+        ids.append(f"{slug}~{qualifier}" if slug in taken or slug == person_id else slug)
     authors = list(work.authors)
     if work.person_index is None:  # listed under the person by the source, but under no spelling we recognise
         authors.append(name)

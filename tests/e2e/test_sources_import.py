@@ -59,7 +59,8 @@ def test_two_namesakes_are_told_apart_and_only_the_chosen_ones_papers_are_hers(e
     assert "Kelp Forest Recovery after Urchin Removal" not in holt_papers(kb, "maren-holt")
     # The co-author who shares a name with someone already known is not silently made that person.
     vulic = [p for p in kb.catalog.papers_of("ivan-vulic") if p.id.startswith("openalex:")]
-    assert vulic == [] and "ivan-vulic~maren-holt" in kb.catalog.candidates
+    namesakes = [c for c in kb.catalog.candidates.values() if c.name == "Ivan Vulić" and c.id != "ivan-vulic"]
+    assert vulic == [] and len(namesakes) == 1 and namesakes[0].id.startswith("ivan-vulic~")
 
     other = service.import_person(settings, kb, bergen)
     assert other.person_id == "maren-holt-2" and any("kept apart as maren-holt-2" in m for m in other.messages)
@@ -178,3 +179,23 @@ def test_no_source_configured_is_a_clear_message(tmp_path):
     with pytest.raises(ValueError, match="source:id"):
         service.parse_ref("A5001")
     assert service.parse_ref(HOLT_ORCID) == ("orcid", HOLT_ORCID)
+
+
+@pytest.mark.xfail(strict=True, reason="bot.pipeline.erase.remove_uploads drops the catalog's source records of "
+                   "the removed files but not their co-authored papers, whose `source` path names the person's "
+                   "uploads folder; the lead merges that fix (see the issue-12 report)")
+def test_forgetting_an_imported_person_leaves_no_trace(env, tmp_path):
+    from bot.assistant.drafting import Company
+    from bot.assistant.service import Assistant
+    from bot.pipeline.erase import forget_candidate, needles
+    from bot.pipeline.traces import find_traces
+
+    settings, kb = env
+    service.import_person(settings, kb, "openalex:A5001")
+    store = PipelineStore(f"sqlite:///{tmp_path / 'pipeline.sqlite3'}")
+    store.set_stage("maren-holt", Stage.SOURCED, "tg:1")
+    assistant = Assistant(kb, Company.load(settings.knowledge.company_dir))
+    forget_candidate(assistant, store, "maren-holt", "tg:1", settings.data_dir)
+    assert find_traces(needles("maren-holt", ["Maren Holt", "M. Holt"]), kb=kb, store=store,
+                       folders=[settings.data_dir]) == {}
+    assert records.imported(settings.data_dir) == [] and service.refresh(settings, kb) == []
