@@ -89,11 +89,11 @@ def to_paper(work: Work, person_id: str, name: str, taken: set[str]) -> Paper:
     # their co-authors' ids.
     qualifier = hashlib.sha256(f"coauthor-of:{person_id}".encode()).hexdigest()[:6]
     ids = []
-    for i, name in enumerate(work.authors):
+    for i, author in enumerate(work.authors):
         if i == work.person_index:
             ids.append(person_id)
             continue
-        slug = slugify(name) or f"author-{i}"
+        slug = slugify(author) or f"author-{i}"
         ids.append(f"{slug}~{qualifier}" if slug in taken or slug == person_id else slug)
     authors = list(work.authors)
     if work.person_index is None:  # listed under the person by the source, but under no spelling we recognise

@@ -63,11 +63,18 @@ def summary(result: ImportResult) -> str:
 
 
 async def add_person(update: Update, context: RecruitContext) -> None:
-    """Searches the sources for the name after /add and offers the people found."""
+    """/add NAME."""
     chat_id, name = update.effective_chat.id, context.command_text
     if not name:
         await send_html(context.bot, chat_id, USAGE)
         return
+    await offer(context, chat_id, name)
+
+
+async def offer(context: RecruitContext, chat_id: int, name: str) -> None:
+    """Searches the sources for ``name`` and offers the people found as buttons (a typed number works too).
+
+    This is what "add NAME" in the chat should call as well."""
     kb = _kb(context)
     if kb is None:
         await send_html(context.bot, chat_id, NO_KB)
