@@ -15,6 +15,11 @@ from bot.settings import SourcesSettings
 from bot.sources.models import LABELS
 
 logger = logging.getLogger(__name__)
+# The clients log each URL they fetch at INFO or DEBUG, and a search URL holds the name searched for: personal
+# data that logs must not keep. Their warnings still show.
+for _name in ("arxiv", "pyalex", "semanticscholar", "httpx", "urllib3"):
+    if logging.getLogger(_name).level < logging.WARNING:
+        logging.getLogger(_name).setLevel(logging.WARNING)
 
 T = TypeVar("T")
 RETRYABLE = {429, 500, 502, 503, 504}

@@ -19,6 +19,7 @@ from types import ModuleType
 
 from bot.knowledge.loaders import slugify
 from bot.knowledge.names import fold
+from bot.pipeline.audit import short_key
 from bot.settings import Settings
 from bot.sources import arxiv_source, dblp, identity, openalex, orcid, records, semantic
 from bot.sources.calls import SourceError
@@ -213,7 +214,8 @@ def _merge(settings: Settings, kb, state: records.SyncState, works: list[Work], 
     if upgraded:
         result.messages.append(f"{upgraded} papers already imported got their abstracts from {LABELS[source]}.")
     result.messages.extend(f"Could not ingest: {error}" for error in report.failed)
-    logger.info("Imported %d new works for %s from %s (%d kept)", len(fresh), state.person_id, source, result.total)
+    logger.info("Imported %d new works for %s from %s (%d kept)", len(fresh), short_key(state.person_id), source,
+                result.total)
     return result
 
 

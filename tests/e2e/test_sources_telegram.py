@@ -4,6 +4,7 @@ between two namesakes with a button, ask about her papers, draft to her, and hea
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -66,9 +67,10 @@ async def test_add_pick_a_namesake_ask_draft_and_hear_of_a_new_paper(api, fresh_
     assert "Speech Recognition for Võro" in [p.title for p in fresh_assistant.papers_of("maren-holt")]
 
 
-async def test_a_typed_number_picks_too_and_a_failing_source_says_so(api, fresh_assistant, fake, tmp_path):
+async def test_a_typed_number_picks_too_and_a_failing_source_says_so(api, fresh_assistant, fake, tmp_path, caplog):
     settings = bot_settings(api, tmp_path / "bot")
     settings.sources = fake.settings(refresh_interval_s=0)
+    caplog.set_level(logging.INFO)
     async with running_bot(settings, fresh_assistant):
         await said(api, "/add Maren Holt")
         [done] = await said(api, "2")
@@ -78,3 +80,7 @@ async def test_a_typed_number_picks_too_and_a_failing_source_says_so(api, fresh_
         assert failed["text"] == "OpenAlex: answered HTTP 503" and not buttons(failed)
         [usage] = await said(api, "/add")
         assert usage["text"].startswith("Usage: /add NAME")
+    logged = [r.getMessage() for r in caplog.records]
+    assert any("Imported 2 new works" in m for m in logged), "the import is logged"
+    assert not [m for m in logged if any(n in m.replace("+", " ").replace("%20", " ") for n in ("Holt", "Falk"))], \
+        "no searched or imported name reaches the logs, from recruitbot or its clients"
