@@ -121,6 +121,6 @@ def works(settings: SourcesSettings, author_id: str, notes: list[str] | None = N
         def fetch():
             pages = Works().filter(author={"id": author_id}).sort(publication_year="desc").paginate(
                 per_page=200, n_max=settings.max_works)
-            return [w for page in pages for w in page]
+            return [w for page in pages for w in page][: settings.max_works]  # n_max counts whole pages
 
         return [to_work(w, author_id) for w in call(NAME, fetch, settings, settings.openalex_url, notes)]
