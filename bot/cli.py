@@ -1,4 +1,4 @@
-"""recruitbot's command line: ingest | search | ask | find | draft | chat | eval | serve."""
+"""recruitbot's command line: ingest | search | ask | find | draft | chat | eval | serve | add | refresh."""
 
 from __future__ import annotations
 
@@ -155,3 +155,4 @@ def _read_jsonl(path: Path, needs: str = "question", kind: type = str):
 # The assistant's commands register themselves on `app`.
 from bot import cli_assistant  # noqa: E402,F401
 from bot import cli_pipeline  # noqa: E402,F401
+from bot import cli_sources  # noqa: E402,F401

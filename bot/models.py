@@ -48,6 +48,9 @@ class Candidate(BaseModel):
     ambiguous: bool = Field(
         default=False, description="The id merges several people who share a name; not one contactable person."
     )
+    source_ids: dict[str, str] = Field(
+        default_factory=dict, description="Their ids in the scholarly sources: openalex, semanticscholar, orcid ..."
+    )
 
 
 class Chunk(BaseModel):

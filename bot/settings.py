@@ -141,6 +141,30 @@ class PipelineSettings(_Group):
     campaign_max: int = Field(default=20, ge=1, description="Most candidates one /campaign may shortlist.")
 
 
+class SourcesSettings(_Group):
+    """The scholarly sources people are imported from; each is off until its base URL is set."""
+
+    openalex_url: str | None = Field(default=None, description="OpenAlex API base, e.g. https://api.openalex.org.")
+    openalex_api_key: SecretStr | None = Field(default=None, description="OpenAlex API key (required since 2026).")
+    email: str | None = Field(default=None, description="Contact e-mail sent to OpenAlex with each request (its polite pool).")
+    semanticscholar_url: str | None = Field(
+        default=None, description="Semantic Scholar API base, e.g. https://api.semanticscholar.org.")
+    semanticscholar_api_key: SecretStr | None = Field(default=None, description="Semantic Scholar API key.")
+    arxiv_url: str | None = Field(default=None, description="arXiv query URL, e.g. https://export.arxiv.org/api/query.")
+    arxiv_delay_s: float = Field(default=3.0, ge=0, description="Seconds between arXiv requests, as arXiv asks.")
+    dblp_url: str | None = Field(default=None, description="DBLP base, e.g. https://dblp.org.")
+    orcid_url: str | None = Field(default=None, description="ORCID public API base, e.g. https://pub.orcid.org/v3.0.")
+    orcid_token: SecretStr | None = Field(default=None, description="ORCID /read-public token (search may need it).")
+    timeout_s: float = Field(default=30.0, gt=0, description="Seconds before a source's answer is given up on.")
+    max_retries: int = Field(default=2, ge=0, description="Retries after a 429 (waiting Retry-After) or a 5xx.")
+    max_wait_s: float = Field(default=30.0, ge=0, description="Longest Retry-After honoured; longer waits fail.")
+    max_works: int = Field(default=1000, ge=1, description="Most works imported per person and source.")
+    merged_per_year: int = Field(
+        default=60, ge=1, description="More papers than this in one year flags a profile as merged-looking.")
+    refresh_interval_s: float = Field(
+        default=86400.0, ge=0, description="Seconds between refreshes of imported people in the bot; 0 turns it off.")
+
+
 class Settings(BaseSettings):
     """All of recruitbot's settings."""
 
@@ -159,3 +183,4 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
