@@ -27,6 +27,10 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         draft = assistant.revise(conversation.draft, request.revision or "regenerate", request.language)
         conversation.draft = draft
         return draft_answer(kb, draft)
+    if op == "add":
+        from bot.assistant.adding import add_answer
+
+        return add_answer(assistant, request)
     if request.unknown_name and op not in ("find", "title"):
         return ops.unknown_person(kb, request.unknown_name, request.namesakes, op)
     if request.options and not request.people:
@@ -46,9 +50,6 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         return ops.paper_fact(kb, paper, request.aspect, person, op="title")
     if op == "fact":
         return fact(kb, request, people, conversation)
-    if op == "add":
-        return ops.answer("Importing people from the scholarly sources is done with `recruitbot add NAME`.", [], [],
-                          "add", status="refused")
     if not people:
         if op == "draft":
             return ops.answer("Whom should I write to? Name a candidate.", [], [], "draft", status="clarify")

@@ -61,6 +61,20 @@ class Assistant:
             raise UnknownCandidateError(name, self.kb.resolve(name).choices[:5])
         return candidate
 
+    def help(self) -> str:
+        """What can be asked, with examples built from the loaded knowledge."""
+        from bot.assistant.router import help_answer
+
+        return help_answer(self.kb).text
+
+    def refresh_knowledge(self) -> None:
+        """After an import: the names, titles and search see the new people and papers."""
+        for name in ("searcher", "resolver"):
+            self.kb.__dict__.pop(name, None)
+        self.parser = OfflineParser(self.kb)
+        if self._model_parser is not None:
+            self._model_parser.titles = self.parser.titles
+
     def papers_of(self, candidate_id: str) -> list[Paper]:
         return self.kb.catalog.papers_of(candidate_id)
 
@@ -113,6 +127,9 @@ class Assistant:
 
     def _picked(self, message: str, options: list[str]) -> str | None:
         """The person a reply to "which one?" picks: a number from the list, or a name."""
+        if any(":" in o for o in options):  # people found by the scholarly sources: picked by number only
+            number = re.fullmatch(r"\W*(\d{1,2})\W*", message.strip())
+            return options[int(number.group(1)) - 1] if number and 0 < int(number.group(1)) <= len(options) else None
         number = re.fullmatch(r"\W*(?:n(?:o|umber)\.?\s*)?(\d{1,2})\W*", message.strip(), re.I)
         if number and 0 < int(number.group(1)) <= len(options):
             return options[int(number.group(1)) - 1]
@@ -134,7 +151,9 @@ class Assistant:
             return
         conversation.remember("user", question)
         conversation.remember("assistant", answer.text)
-        conversation.pending = request.model_dump() if answer.status == "clarify" and request.options else None
+        # The options as shown, numbered: a reply of "2" or a name completes this request.
+        conversation.pending = {**request.model_dump(), "options": answer.clarify} \
+            if answer.status == "clarify" and answer.clarify else None
         person = answer.candidate_ids[0] if answer.candidate_ids and request.op not in ("find", "title") else None
         if request.op in ("title", "fact") and answer.citations:
             person = request.people[0] if request.people else conversation.candidate_id

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from html import escape
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -31,6 +33,8 @@ COMMANDS = [
     BotCommand("followups", "Follow-ups that are due"),
     BotCommand("timeline", "A candidate's papers per year and topic"),
     BotCommand("export", "Everything held about a candidate, as JSON"),
+    BotCommand("add", "Import a researcher from the scholarly sources"),
+    BotCommand("refresh", "Check imported researchers for new papers"),
 ]
 ADMIN_COMMANDS = COMMANDS + [
     BotCommand("forget", "Forget everything about a candidate (admin)"),
@@ -58,9 +62,13 @@ async def greet(update: Update, context: RecruitContext) -> None:
 
 
 async def show_help(update: Update, context: RecruitContext) -> None:
-    """Lists the commands the user may use."""
+    """Lists what can be asked, with examples from the loaded knowledge, and the commands the user may use."""
     role = context.access.role(context.bot_data, update.effective_user.id)
-    await send_html(context.bot, update.effective_chat.id, help_text(role))
+    examples = getattr(context.assistant, "help", None)
+    text = help_text(role)
+    if callable(examples):
+        text = escape(await asyncio.to_thread(examples)) + "\n\n" + text
+    await send_html(context.bot, update.effective_chat.id, text)
 
 
 async def unknown_command(update: Update, context: RecruitContext) -> None:

@@ -259,6 +259,10 @@ class OfflineParser:
         if request.op in ("draft", "revise"):
             request.purpose = _purpose(rest)
             request.revision = slots.revision(rest) if request.op == "revise" else None
+        if request.op == "add":
+            from bot.assistant.adding import added_name
+
+            request.topic = added_name(text)
         if request.op == "dossier":
             request.field = slots.dossier_field(rest)
         request.follow_up = not people and not request.unknown_name and not request.options and remembered
@@ -292,6 +296,8 @@ class OfflineParser:
             allowed.discard("venues")  # a venue named is a filter, not a question of where
         if not _ADD.search(frame):
             allowed.discard("add")
+        elif re.match(r"^\W*(?:(?:please|pls|can you|could you)\s+)?(?:add|import)\b", frame, re.I):
+            return "add"  # an imperative "add NAME" / "import NAME's publications"
         op = max(allowed or vote, key=vote.get)
         if named == 0 and remembered and not request.paper_id and _PAPER_PRONOUN.search(frame) and \
                 request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "find", "help"):
