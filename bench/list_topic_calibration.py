@@ -38,14 +38,16 @@ def topics(kb, person: str) -> dict[str, set[str]]:
 
 def title_rule_table(kb, cases_people) -> None:
     """The shipped rule: every paper whose title holds the topic's stems, plus those scoring above the bar."""
-    from bot.assistant.operations import title_holds
+    from bot.assistant.operations import acronyms, expand, title_holds
 
-    print("bar   recall=1   precision>=0.5   both   (title stems or bar)")
+    known = acronyms(kb)
+
+    print("bar   recall=1   precision>=0.5   both   (title stems, acronyms written out, or bar)")
     for bar in (0.6, 0.7, 0.8, 0.9):
         full = prec = both = 0
         for person, topic, gold, ranking in cases_people:
             top = ranking[0][1] or 1.0
-            chosen = {p for p, s in ranking if s >= bar * top or title_holds(kb.catalog.papers[p].title, topic)}
+            chosen = {p for p, s in ranking if s >= bar * top or title_holds(expand(kb.catalog.papers[p].title, known), topic)}
             r, p = gold <= chosen, len(gold & chosen) / max(len(chosen), 1) >= 0.5
             full, prec, both = full + r, prec + p, both + (r and p)
         n = len(cases_people) or 1

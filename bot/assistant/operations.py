@@ -101,6 +101,36 @@ _TITLE_STOP = set("a an the of for in on and or to with from by via using its is
                   "paper papers work research".split())
 
 
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z]{1,6}?)s?\)")
+_ACRONYMS: dict[int, dict[str, str]] = {}
+
+
+def acronyms(kb) -> dict[str, str]:
+    """Acronyms the abstracts define ("Out-of-Domain (OOD)"), lowercased: 'ood' -> 'out-of-domain'."""
+    key = id(kb.catalog.data)
+    if key not in _ACRONYMS:
+        found: dict[str, str] = {}
+        for paper in kb.catalog.papers.values():
+            text = paper.abstract
+            for match in _DEFINED.finditer(text):
+                short = match.group(1).lower()
+                words = re.findall(r"[A-Za-z][\w-]*", text[max(0, match.start() - 80):match.start()])[-6:]
+                for n in range(1, len(words) + 1):
+                    phrase = words[-n:]
+                    if "".join(part[0] for w in phrase for part in w.split("-") if part).lower() == short:
+                        found.setdefault(short, " ".join(phrase).lower())
+                        break
+        _ACRONYMS.clear()
+        _ACRONYMS[key] = found
+    return _ACRONYMS[key]
+
+
+def expand(title: str, known: dict[str, str]) -> str:
+    """The title with the acronyms the corpus defines written out beside them."""
+    return re.sub(r"\b([A-Z][A-Za-z]{1,6}?)s?\b", lambda m: f"{m.group()} {known.get(m.group(1).lower(), '')}"
+                  if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), title)
+
+
 def title_holds(title: str, topic: str) -> bool:
     """Every content word of the topic, or of one of its parts ("X and Y", "X or Y"), stemmed, is in the
     title: a paper on the topic by its own name."""
@@ -125,8 +155,9 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     if evidence.strong():
         top = ranking[0][1] or 1.0
         topic = request.topic or query
+        known = acronyms(kb)
         chosen = [kb.catalog.papers[p] for p, s in ranking
-                  if s >= RELATIVE_BAR * top or title_holds(kb.catalog.papers[p].title, topic)]
+                  if s >= RELATIVE_BAR * top or title_holds(expand(kb.catalog.papers[p].title, known), topic)]
         return chosen[:LIST_MAX], ranked, "strong"
     if language_of(query) != "en" and evidence.plausible():
         return [kb.catalog.papers[p] for p in ranked[:3]], ranked, "unsure"
