@@ -28,10 +28,11 @@ def reply_record(answer) -> dict:
     """One reply in the JSON contract: answer, status, citations (in the order cited), people, options, draft.
 
     ``draft`` is the message as sent (subject line, then body) so that any reader of text can score it;
-    ``draft_details`` holds its parts. ``paper_ids`` is the retrieval ranking behind the answer (cited first).
+    ``draft_details`` holds its parts. ``paper_ids`` is the retrieval ranking behind the answer: the cited papers,
+    then the next best, ten in all at most.
     """
     cited = [c.paper.id for c in answer.citations]
-    ranked = cited + [p for p in answer.ranked_paper_ids if p not in cited]
+    ranked = (cited + [p for p in answer.ranked_paper_ids if p not in cited])[:max(10, len(cited))]
     record = {"answer": answer.text, "status": answer.status, "citations": cited,
               "candidate_ids": answer.candidate_ids, "options": answer.clarify, "draft": None,
               "paper_ids": [] if answer.not_found else ranked, "not_found": answer.not_found,

@@ -264,6 +264,10 @@ def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = 
     """Who wrote, when, where, or what a paper is about (all of it when the aspect is not said)."""
     mine = person is not None and person.id in paper.author_ids
     people = [person.id] if mine else list(paper.author_ids)
+    if person is not None and not mine:  # never make someone the author of a paper they did not write
+        text = (f"{person.name} is not an author of {_ref(paper)} [1]; it was written by {_name_list(paper.authors)} "
+                f"({_where(paper)}).")
+        return answer(text, [paper], people, op)
     if aspect == "who":
         others = [n for n, a in zip(paper.authors, paper.author_ids) if not mine or a != person.id]
         if mine:

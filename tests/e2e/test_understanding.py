@@ -228,3 +228,20 @@ def test_a_known_given_name_before_an_unknown_surname_is_an_unknown_person(assis
     request = assistant.understand("What has Julia Moreno published on speech?")
     assert request.people == [] and request.unknown_name == "Julia Moreno"
     assert KREUTZER in request.namesakes
+
+
+def test_a_capitalised_title_without_quotes_is_a_title_not_a_person(assistant, full_kb):
+    paper = next(p for p in papers_of(full_kb, LIU) if p.title.startswith("Depth Growing"))
+    answer = assistant.ask(f"Who wrote {paper.title}?")
+    assert cited(answer) == [paper.id]
+    assert names_in_order(full_kb, answer.text)[:len(paper.author_ids)] == paper.author_ids
+
+
+def test_the_paper_in_the_conversation_is_never_given_to_someone_who_did_not_write_it(assistant, full_kb):
+    conversation = Conversation()
+    first = assistant.ask("Which of Tie-Yan Liu's papers studies reinforcement learning for translation?", conversation)
+    paper = first.citations[0].paper
+    assert CHOI not in paper.author_ids
+    answer = assistant.ask("Who were Yejin Choi's co-authors on it?", conversation)
+    assert "Yejin Choi is not an author of" in answer.text
+    assert "Yejin Choi's co-authors were" not in answer.text

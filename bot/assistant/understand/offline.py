@@ -306,9 +306,10 @@ class OfflineParser:
         if named == 1 and request.people and described and request.aspect in ("who", "when", "where") and \
                 op in ("papers", "count", "venues", "top_coauthors", "profile"):
             op = "fact"  # a question of who, when or where about a paper it describes
-        if (named == 0 and remembered and request.aspect in ("who", "when", "where") and not described
-                and op in ("top_coauthors", "venues") and not _CUES[op].search(frame)):
-            op = "fact"  # "who were her co-authors?" after a paper: that paper's, not her most frequent ones
+        shown = bool(named == 1 and request.people and remembered and _PAPER_PRONOUN.search(frame))
+        if ((named == 0 or shown) and remembered and request.aspect in ("who", "when", "where") and not described
+                and op in ("top_coauthors", "venues", "fact") and not _CUES.get(op, re.compile("^$")).search(frame)):
+            return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
         if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
                              or not named and not remembered):
             op = "papers"
