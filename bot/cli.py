@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -31,6 +32,23 @@ def load_settings():
         raise typer.Exit(2)
 
 
+@contextmanager
+def store_locked(settings):
+    """The store's inter-process lock for a whole command, or a one-line error when it cannot be taken."""
+    from bot.knowledge.base import store_lock
+
+    try:
+        lock = store_lock(settings)
+        lock.acquire()
+    except OSError as exc:
+        console.print(f"[red]Store error:[/red] the store's lock file cannot be written: {exc.strerror or exc}")
+        raise typer.Exit(2)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def open_kb(settings=None, build: bool = True):
     """The knowledge base, built from the bundled knowledge on first use (with a progress bar)."""
     from bot.knowledge.base import KnowledgeBase
@@ -48,20 +66,48 @@ def open_kb(settings=None, build: bool = True):
     return kb
 
 
+def print_failure(error) -> None:
+    """One failed record, printed as soon as it is found (a long ingest does not keep them to the end)."""
+    console.print(f"  [red]failed[/red] {error}", markup=True, highlight=False)
+
+
+class _PlainProgress:
+    """Progress for a log file or a pipe, where a bar cannot be drawn: a line every 10% (and at the end)."""
+
+    def __init__(self) -> None:
+        self.total, self.done, self.said = 0, 0, -1
+
+    def on_total(self, total: int) -> None:
+        self.total = total
+        if total:
+            console.print(f"embedding {total} chunks", highlight=False)
+
+    def on_advance(self, n: int) -> None:
+        self.done += n
+        step = self.done * 10 // self.total if self.total else 10
+        if step != self.said:
+            self.said = step
+            console.print(f"embedded {self.done}/{self.total}", highlight=False)
+
+
 def run_ingest(kb, paths: list[Path] | None, candidate: str | None = None):
+    if not console.is_terminal:
+        plain = _PlainProgress()
+        return kb.ingest(paths, on_total=plain.on_total, on_advance=plain.on_advance, candidate=candidate,
+                         on_error=print_failure)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=False) as progress:
         task = progress.add_task("embedding", total=None)
         return kb.ingest(paths, on_total=lambda n: progress.update(task, total=n),
-                         on_advance=lambda n: progress.advance(task, n), candidate=candidate)
+                         on_advance=lambda n: progress.advance(task, n), candidate=candidate,
+                         on_error=print_failure)
 
 
 def report_ingest(report) -> None:
+    """The summary line; each failure was printed when it happened."""
     console.print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
                   f"removed {report.removed}, failed {len(report.failed)} "
                   f"(embedded {report.embedded}, from cache {report.from_cache})")
-    for error in report.failed:
-        console.print(f"  [red]failed[/red] {error}")
 
 
 @app.callback()
@@ -73,11 +119,17 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log ids an
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(None, help="Files or folders; the bundled knowledge by default."),
            candidate: Optional[str] = typer.Option(None, help="Person id that PDFs belong to.")) -> None:
-    """Adds papers, dossiers and PDFs to the knowledge base; unchanged input is skipped."""
-    kb = open_kb(build=False)
-    report = run_ingest(kb, list(paths) if paths else None, candidate)
+    """Adds papers, dossiers and PDFs to the knowledge base; unchanged input is skipped.
+
+    Exits 1 while any record fails: failures are reported again on every run until their file changes.
+    """
+    settings = load_settings()
+    # Held from before the store is opened: another process's client opened mid-write would read a stale index.
+    with store_locked(settings):
+        kb = open_kb(settings, build=False)
+        report = run_ingest(kb, list(paths) if paths else None, candidate)
     report_ingest(report)
-    if report.failed and not (report.added or report.updated or report.unchanged):
+    if report.failed:
         raise typer.Exit(1)
 
 
