@@ -56,8 +56,34 @@ def pipeline(chart: Optional[Path] = typer.Option(None, help="Write the funnel c
 
 
 @app.command()
-def forget(name: str, yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")) -> None:
+def forget(name: str, yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+           undo: bool = typer.Option(False, "--undo", help="Allow a forgotten person to be ingested again."),
+           person_id: Optional[str] = typer.Option(None, "--id", help="With --undo: their person id "
+                                                   "(default: made from NAME, e.g. 'ann-lee').")) -> None:
     """Forgets a candidate everywhere: index, dossier, uploads, pipeline, and saved Telegram chats."""
+    from bot.cli import store_locked
+
+    settings = load_settings()
+    with store_locked(settings):
+        if undo:
+            _unforget(settings, name, person_id)
+        else:
+            _forget(settings, name, yes)
+
+
+def _unforget(settings, name: str, person_id: str | None) -> None:
+    from bot.cli import open_kb
+    from bot.knowledge.loaders import slugify
+
+    kb = open_kb(settings, build=False)
+    person_id = person_id or slugify(name)
+    if not kb.unforget(person_id, [name]):
+        console.print(f"[red]{person_id!r} is not forgotten[/red] (give their person id with --id).")
+        raise typer.Exit(1)
+    console.print(f"{name} ({person_id}) may be ingested again; run `recruitbot ingest` to bring their files back.")
+
+
+def _forget(settings, name: str, yes: bool) -> None:
     from bot.cli_assistant import open_assistant
     from bot.pipeline.audit import cli_actor
     from bot.pipeline.erase import forget_candidate, needles
@@ -65,18 +91,21 @@ def forget(name: str, yes: bool = typer.Option(False, "--yes", "-y", help="Do no
     from bot.telegram.app import PERSISTENCE_FILE
     from bot.telegram.privacy import scrub_persistence_file
 
-    settings = load_settings()
     assistant = open_assistant(settings)
     candidate = _resolve(assistant, name)
     if not yes and not typer.confirm(f"Forget everything about {candidate.name} ({candidate.id})?"):
         raise typer.Exit(1)
     names = needles(candidate.id, [candidate.name, *candidate.name_variants])
+    # Their solo papers' titles and their PDFs' text must go too; shared papers stay, without them.
+    own = [p for p in assistant.kb.catalog.papers_of(candidate.id) if p.author_ids == [candidate.id]]
+    words = names + [p.title for p in own] + [p.abstract[:80] for p in own if p.id.startswith("pdf-")]
     store = open_store(settings)
     report = forget_candidate(assistant, store, candidate.id, cli_actor(), settings.data_dir)
     report.chats = asyncio.run(scrub_persistence_file(settings.data_dir / PERSISTENCE_FILE, names))
     console.print(f"forgotten: knowledge {report.knowledge}, uploads {report.uploads}, pipeline {report.pipeline}, "
                   f"chats {report.chats}")
-    left = find_traces(names, kb=assistant.kb, store=store, folders=[settings.data_dir])
+    folders = [settings.data_dir] + ([settings.store.path] if settings.store.mode == "persistent" else [])
+    left = find_traces(words, kb=assistant.kb, store=store, folders=folders)
     out.print(f"remaining traces {sum(left.values())}" + "".join(f"\n  {k}: {v}" for k, v in left.items()),
               markup=False, highlight=False)
     if left:

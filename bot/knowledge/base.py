@@ -205,11 +205,15 @@ class KnowledgeBase:
                         record.paper_ids.remove(paper.id)
                         record.chunk_ids = [c for c in record.chunk_ids if c not in set(chunk_ids)]
             dossier = catalog.data.dossiers.pop(person_id, None)
-            for record in catalog.data.sources.values():
+            words = [person_id, *names]
+            for key, record in list(catalog.data.sources.items()):
                 if person_id in record.dossier_ids:
                     record.dossier_ids.remove(person_id)
                 # a stored error may quote the person's id or a line of their file
-                record.errors = [e for e in record.errors if not _mentions(e, [person_id, *names])]
+                record.errors = [e for e in record.errors if not _mentions(e, words)]
+                if not record.paper_ids and not record.dossier_ids and _mentions({"path": key}, words):
+                    del catalog.data.sources[key]  # 'dossiers/ann-lee.yaml': the file's name names them
+            catalog.data.ambiguous_ids = [a for a in catalog.data.ambiguous_ids if a != person_id]
             catalog.changed()
             catalog.save()
             self.store.delete(dropped_chunks)

@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from bot.knowledge.catalog import Catalog, SourceRecord
-from bot.knowledge.ownership import Owners, check_dossiers, redact
+from bot.knowledge.ownership import FORGOTTEN, Owners, check_dossiers, redact
 from bot.knowledge.loaders import (
     DOSSIER_SUFFIXES, PAPER_SUFFIXES, PDF_SUFFIXES, LoadError, check_size, content_hash, load_dossier, load_pdf,
     read_bibtex, read_papers_jsonl,
@@ -202,7 +202,11 @@ class Ingestor:
                 for chunk in chunks[paper.id]:
                     self.catalog.data.chunks[chunk.id] = chunk
             self.catalog.data.dossiers.update(parsed.dossiers)
-            sources[key] = record
+            if any(e.message.startswith(FORGOTTEN) for e in errors) and not papers and not parsed.dossiers:
+                sources.pop(key, None)  # nothing kept of a file about a forgotten person, not even its name
+            else:
+                record.errors = [asdict(e) for e in errors if not e.message.startswith(FORGOTTEN)]
+                sources[key] = record
             self.catalog.changed()
             self._fail(report, errors)
         self.catalog.save()

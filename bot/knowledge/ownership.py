@@ -9,6 +9,8 @@ from bot.knowledge.catalog import Catalog, SourceRecord
 from bot.knowledge.loaders import LoadError
 from bot.models import Paper
 
+FORGOTTEN = "names a person who was forgotten"
+
 
 class Owners:
     """Which file brought each paper id and dossier: an id is its file's, and a second file's claim is an error."""
@@ -50,8 +52,7 @@ def check_dossiers(catalog: Catalog, key: str, dossiers: dict[str, dict]) -> lis
         problem = None
         names = [fields.get("name", ""), *fields.get("name_variants", [])]
         if catalog.is_forgotten(person) or any(catalog.is_forgotten_name(n) for n in names if n):
-            problem = ("id", "names a person who was forgotten; an admin can bring them back with "
-                             "`recruitbot forget NAME --undo`")
+            problem = ("id", FORGOTTEN + "; an admin can bring them back with `recruitbot forget NAME --undo`")
         elif person not in catalog.candidates and not fields.get("name"):
             problem = ("id", f"names an unknown person {person!r}; add 'name' to create a new candidate")
         else:

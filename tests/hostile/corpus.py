@@ -57,10 +57,10 @@ def cli_env(root: Path) -> dict[str, str]:
     return env
 
 
-def cli(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+def cli(root: Path, *args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """``python -m bot ARGS`` as a user runs it (not on a terminal), with the state under ``root``."""
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=cli_env(root), capture_output=True, text=True,
-                          timeout=600, cwd=root, **kwargs)
+    return subprocess.run([sys.executable, "-m", "bot", *args], env={**cli_env(root), **(env_extra or {})},
+                          capture_output=True, text=True, timeout=600, cwd=root)
 
 
 def cli_process(root: Path, *args: str) -> subprocess.Popen:
