@@ -19,9 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Draft
-from bot.pipeline import audit
+from bot.pipeline import audit, migrate
 from bot.pipeline.models import (
-    FUNNEL, AuditEvent, Base, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow,
+    FUNNEL, AuditEvent, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow,
 )
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class PipelineStore:
         started = time.perf_counter()
         self.engine = open_engine(url)
         self.secret = secret_key or _default_key(url)
-        Base.metadata.create_all(self.engine)
+        migrate.upgrade(self.engine)  # a database of an older release is migrated, keeping its rows
         # Objects stay readable after their session closes: callers get plain rows, not live ones.
         self.session = sessionmaker(self.engine, expire_on_commit=False)
         logger.info("Pipeline store on %s ready in %.0f ms", self.engine.url.render_as_string(hide_password=True),
