@@ -6,7 +6,6 @@ import json
 import logging
 import threading
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 
 from bot.knowledge.cache import EmbeddingCache
@@ -103,10 +102,26 @@ class KnowledgeBase:
             return store.path / f"{store.collection}.catalog.json"
         return self.settings.data_dir / f"{store.collection}@{store.host}-{store.port}.catalog.json"
 
-    @cached_property
+    def _lazy(self, name: str, build):
+        """Builds a view once, even when several threads ask at the same moment (double-checked, under the
+        lock that ingest and forget hold, so a view is never built from a catalog being changed)."""
+        value = self.__dict__.get(name)
+        if value is None:
+            with self._lock:
+                value = self.__dict__.get(name)
+                if value is None:
+                    value = self.__dict__[name] = build()
+        return value
+
+    def _drop_views(self) -> None:
+        """After a change: the next search and resolution build new views (threads keep the old meanwhile)."""
+        self.__dict__.pop("_searcher", None)
+        self.__dict__.pop("_resolver", None)
+
+    @property
     def embedder(self) -> MiniLMEmbedder:
         e = self.settings.embedder
-        return MiniLMEmbedder(e.max_tokens, e.batch_size, e.threads, e.memory_arena)
+        return self._lazy("_embedder", lambda: MiniLMEmbedder(e.max_tokens, e.batch_size, e.threads, e.memory_arena))
 
     def _cache(self) -> EmbeddingCache | None:
         if not self.settings.embedder.cache:
@@ -135,8 +150,7 @@ class KnowledgeBase:
             self._pending_path().touch()
             report = ingestor.run(files, roots, on_total, on_advance, candidate=candidate)
             self._pending_path().unlink(missing_ok=True)
-            self.__dict__.pop("searcher", None)
-            self.__dict__.pop("resolver", None)
+            self._drop_views()
         report.failed[:0] = errors
         return report
 
@@ -154,12 +168,16 @@ class KnowledgeBase:
         paper_id = self.catalog.data.sources[str(path)].paper_ids[0]
         return self.catalog.papers[paper_id]
 
-    @cached_property
+    @property
     def searcher(self) -> HybridSearcher:
-        return HybridSearcher(self.catalog, self.store, self.embedder, self.settings.search)
+        return self._lazy("_searcher", lambda: HybridSearcher(self.catalog, self.store, self.embedder,
+                                                              self.settings.search))
 
-    @cached_property
+    @property
     def resolver(self) -> NameResolver:
+        return self._lazy("_resolver", self._build_resolver)
+
+    def _build_resolver(self) -> NameResolver:
         from itertools import islice
 
         weight = {c.id: len(c.paper_ids) for c in self.catalog.candidates.values()}
@@ -218,8 +236,7 @@ class KnowledgeBase:
             catalog.save()
             self.store.delete(dropped_chunks)
             self.store.compact()
-            self.__dict__.pop("searcher", None)
-            self.__dict__.pop("resolver", None)
+            self._drop_views()
         return {"chunks_removed": len(dropped_chunks), "chunks_redacted": len(updated), "dossier": int(bool(dossier))}
 
     def unforget(self, person_id: str, names: list[str]) -> bool:
