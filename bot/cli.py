@@ -177,7 +177,13 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for.")
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "title", "year", "score", "candidates")
+    table = Table(title=None)
+    # Ids are what a user copies into the next command: never cut or wrapped; the title gives way instead.
+    table.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
+    table.add_column("title", overflow="fold", ratio=1)
+    for column in ("year", "score"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("candidates", overflow="fold")
     for row in rows:
         table.add_row(row["id"], row["title"], str(row["year"]), f"{row['score']:.4f}", ", ".join(row["candidate_ids"]))
     out.print(table)
@@ -201,6 +207,35 @@ def _read_jsonl(path: Path):
             console.print(f"[red]{path}:{number}:[/red] {exc}")
             continue
         yield item
+
+
+def user_error(exc: BaseException) -> str | None:
+    """One line for a mistake a user can fix (a value that is not allowed, a missing file); None for a bug."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "value"
+        given = first.get("input")
+        allowed = first.get("ctx", {}).get("expected")
+        valid = f"; valid: {allowed}" if allowed else f" ({first['msg'].lower()})"
+        return f"{field}: {given!r:.60} is not valid{valid}"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return None
+
+
+def run() -> None:
+    """The `recruitbot` command: a user's mistake is one line and exit code 2, never a traceback."""
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - the last stop before a user would see a traceback
+        line = user_error(exc)
+        if line is None:
+            logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+            line = f"unexpected {type(exc).__name__}: {exc} (run with -v and report it)"
+        console.print(f"[red]Error:[/red] {line}", highlight=False)
+        sys.exit(2)
 
 
 # The assistant's commands register themselves on `app`.

@@ -32,10 +32,17 @@ def _resolve(assistant, name: str):
     return candidate
 
 
-@app.command()
-def pipeline(chart: Optional[Path] = typer.Option(None, help="Write the funnel chart here as PNG."),
+pipeline_app = typer.Typer(help="The recruiting pipeline: the funnel, stages, notes and follow-ups.",
+                           no_args_is_help=False)
+app.add_typer(pipeline_app, name="pipeline")
+
+
+@pipeline_app.callback(invoke_without_command=True)
+def pipeline(ctx: typer.Context, chart: Optional[Path] = typer.Option(None, help="Write the funnel chart here as PNG."),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Shows candidates per stage, the funnel, and how many follow-ups are due."""
+    """Shows candidates per stage, the funnel, and how many follow-ups are due (or runs a subcommand)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from bot.pipeline.charts import funnel_chart
 
     store = open_store(load_settings())
@@ -53,6 +60,87 @@ def pipeline(chart: Optional[Path] = typer.Option(None, help="Write the funnel c
         table.add_row(stage.value, str(count), str(reached[stage]) if stage in reached else "")
     out.print(table)
     out.print(f"follow-ups due: {due}")
+
+
+def _person_and_store(name: str):
+    from bot.cli_assistant import open_assistant
+
+    settings = load_settings()
+    candidate = _resolve(open_assistant(settings), name)
+    return candidate, open_store(settings)
+
+
+@pipeline_app.command("stage")
+def set_stage(name: str, stage: str = typer.Argument(..., help="sourced, contacted, replied, call, offer, joined, "
+                                                     "declined or do-not-contact")) -> None:
+    """Moves a candidate to a stage."""
+    from bot.pipeline.audit import cli_actor
+    from bot.pipeline.models import Stage
+
+    try:
+        wanted = Stage.parse(stage)
+    except ValueError:
+        console.print(f"[red]{stage!r} is not a stage;[/red] valid: {', '.join(s.value for s in Stage)}")
+        raise typer.Exit(2)
+    candidate, store = _person_and_store(name)
+    previous = store.set_stage(candidate.id, wanted, cli_actor())
+    console.print(f"{candidate.name}: {previous.value if previous else 'not in the pipeline'} → {wanted.value}")
+
+
+@pipeline_app.command("note")
+def add_note(name: str, text: str) -> None:
+    """Adds a note on a candidate."""
+    from bot.pipeline.audit import cli_actor
+
+    if not text.strip():
+        console.print("[red]The note is empty.[/red]")
+        raise typer.Exit(2)
+    candidate, store = _person_and_store(name)
+    note = store.add_note(candidate.id, cli_actor(), text.strip())
+    console.print(f"note {note.id} added on {candidate.name}")
+
+
+@pipeline_app.command("notes")
+def list_notes(name: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """A candidate's notes, oldest first."""
+    candidate, store = _person_and_store(name)
+    notes = store.notes(candidate.id)
+    if as_json:
+        print(json.dumps([{"id": n.id, "at": n.at.isoformat(), "author": n.author, "text": n.text} for n in notes],
+                         ensure_ascii=False))
+        return
+    for note in notes:
+        out.print(f"{note.at:%Y-%m-%d %H:%M} {note.author}: {note.text}", markup=False, highlight=False)
+    if not notes:
+        console.print(f"no notes on {candidate.name}")
+
+
+@pipeline_app.command("followups")
+def list_follow_ups(due: bool = typer.Option(False, "--due", help="Only those due now."),
+                    as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Open follow-ups (ids, candidates, due dates); `pipeline done ID` closes one."""
+    store = open_store(load_settings())
+    rows = store.due() if due else store.follow_ups()
+    records = [{"id": f.id, "candidate_id": f.candidate_id, "due_at": f.due_at.isoformat(), "owner": f.owner}
+               for f in rows]
+    if as_json:
+        print(json.dumps(records))
+        return
+    table = Table("id", "candidate", "due", "owner")
+    for record in records:
+        table.add_row(str(record["id"]), record["candidate_id"], record["due_at"][:16], record["owner"])
+    out.print(table)
+
+
+@pipeline_app.command("done")
+def follow_up_done(follow_up_id: int) -> None:
+    """Marks a follow-up done."""
+    from bot.pipeline.audit import cli_actor
+
+    if not open_store(load_settings()).complete_follow_up(follow_up_id, cli_actor()):
+        console.print(f"[red]No open follow-up {follow_up_id}[/red] (see `recruitbot pipeline followups`).")
+        raise typer.Exit(1)
+    console.print(f"follow-up {follow_up_id} done")
 
 
 @app.command()

@@ -93,7 +93,7 @@ class Draft(BaseModel):
     candidate_id: str
     channel: Literal["email", "linkedin", "whatsapp", "telegram"] = "email"
     language: str = "en"
-    tone: str = "warm"
+    tone: Literal["warm", "formal"] = "warm"
     purpose: str = ""
     subject: str | None = Field(default=None, description="E-mail subject line; None for other channels.")
     body: str
