@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, PicklePersistence, TypeHandler
 from telegram.request import BaseRequest
 
+from bot import health
 from bot.assistant.protocol import AssistantProtocol
 from bot.settings import Settings
 from bot.telegram import admin, ask, candidates, documents, draft, pipeline, sources, welcome
@@ -69,8 +70,15 @@ def build_application(
         application.add_handlers(feature.handlers())
     application.add_handlers(welcome.fallback_handlers())
     application.add_error_handler(report_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_heartbeat, interval=health.HEARTBEAT_S, first=0, name="heartbeat")
     logger.info("Telegram application built (%d workers, state in %s)", WORKERS, settings.data_dir)
     return application
+
+
+async def _heartbeat(context) -> None:
+    """What the image's HEALTHCHECK reads (``python -m bot.health``): the event loop still runs jobs."""
+    health.beat(context.application.settings.data_dir)
 
 
 def run(settings: Settings, assistant: AssistantProtocol) -> None:
