@@ -48,7 +48,7 @@ def forgotten_key(person_id: str) -> str:
 
 def name_forms(name: str) -> tuple[str, str]:
     """A name folded ('marco turchi') and initialled ('m turchi'): how a variant like 'M. Turchi' is caught."""
-    from bot.knowledge.names import fold
+    from bot.text import fold
 
     words = fold(name).split()
     initials = " ".join([w[0] for w in words[:-1]] + words[-1:])

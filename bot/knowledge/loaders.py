@@ -118,7 +118,7 @@ def read_papers_jsonl(path: Path) -> tuple[list[tuple[int, Paper]], list[LoadErr
 
 def slugify(name: str) -> str:
     """A person id from a name, the way the Anthology forms them: 'Ivan Vulić' -> 'ivan-vulic'."""
-    from bot.knowledge.names import fold
+    from bot.text import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
