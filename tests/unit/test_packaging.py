@@ -46,3 +46,17 @@ def test_health_follows_the_heartbeat(tmp_path, monkeypatch):
 
     os.utime(old, (0, 0))
     assert health.main() == 1
+
+
+def test_compose_runs_the_bot_on_a_chroma_server_and_postgresql():
+    import yaml
+
+    compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"bot", "chroma", "postgres"} <= set(services)
+    env = services["bot"]["environment"]
+    assert env["RECRUITBOT_STORE__MODE"] == "server" and env["RECRUITBOT_STORE__HOST"] == "chroma"
+    assert "@postgres:5432/" in env["RECRUITBOT_PIPELINE__DATABASE_URL"]
+    pinned = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    client = next(r for r in pinned if r.startswith("chromadb=="))
+    assert services["chroma"]["image"].endswith(":" + client.split("==")[1]), "server and client versions agree"
