@@ -65,8 +65,10 @@ def main() -> None:
         store.add_note(candidate.id, "bench", f"Met {candidate.name} at ACL")
         store.record_sent(Draft(candidate_id=candidate.id, body=f"Hi {candidate.name}"), "bench", dtm.timedelta(days=7))
         asyncio.run(_save_chat(settings.data_dir / PERSISTENCE_FILE, candidate.id, candidate.name))
-        words = needles(candidate.id, [candidate.name, *candidate.name_variants])
-        before = find_traces(words, kb=kb, store=store, folders=[settings.data_dir])
+        solo = [p.title for p in kb.catalog.papers_of(candidate.id) if p.author_ids == [candidate.id]]
+        words = needles(candidate.id, [candidate.name, *candidate.name_variants]) + solo + ["seminar handout"]
+        folders = [settings.data_dir, settings.store.path]  # every file of the state, Chroma's SQLite included
+        before = find_traces(words, kb=kb, store=store, folders=folders)
 
         os.environ.update({"RECRUITBOT_DATA_DIR": str(settings.data_dir),
                            "RECRUITBOT_STORE__PATH": str(settings.store.path)})
@@ -75,9 +77,9 @@ def main() -> None:
         started = time.perf_counter()
         result = CliRunner().invoke(app, ["forget", candidate.name, "--yes"])
         seconds = time.perf_counter() - started
-        after = find_traces(words, kb=KnowledgeBase(settings), store=store, folders=[settings.data_dir])
+        after = find_traces(words, kb=KnowledgeBase(settings), store=store, folders=folders)
         store.close()
-    print(f"candidate: {args.candidate} (searched for: {', '.join(words)})")
+    print(f"candidate: {args.candidate} (searched for {len(words)} strings: {'; '.join(words)})")
     print(f"traces before forget: {sum(before.values())} in {len(before)} places")
     for place, count in sorted(before.items()):
         print(f"  {count:5d}  {place.replace(tmp, '<tmp>')}")

@@ -1,5 +1,5 @@
 """`python -m bot` runs the command line."""
 
-from bot.cli import app
+from bot.cli import run
 
-app()
+run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -31,6 +32,23 @@ def load_settings():
         raise typer.Exit(2)
 
 
+@contextmanager
+def store_locked(settings):
+    """The store's inter-process lock for a whole command, or a one-line error when it cannot be taken."""
+    from bot.knowledge.base import store_lock
+
+    try:
+        lock = store_lock(settings)
+        lock.acquire()
+    except OSError as exc:
+        console.print(f"[red]Store error:[/red] the store's lock file cannot be written: {exc.strerror or exc}")
+        raise typer.Exit(2)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def open_kb(settings=None, build: bool = True):
     """The knowledge base, built from the bundled knowledge on first use (with a progress bar)."""
     from bot.knowledge.base import KnowledgeBase
@@ -48,20 +66,48 @@ def open_kb(settings=None, build: bool = True):
     return kb
 
 
+def print_failure(error) -> None:
+    """One failed record, printed as soon as it is found (a long ingest does not keep them to the end)."""
+    console.print(f"  [red]failed[/red] {error}", markup=True, highlight=False)
+
+
+class _PlainProgress:
+    """Progress for a log file or a pipe, where a bar cannot be drawn: a line every 10% (and at the end)."""
+
+    def __init__(self) -> None:
+        self.total, self.done, self.said = 0, 0, -1
+
+    def on_total(self, total: int) -> None:
+        self.total = total
+        if total:
+            console.print(f"embedding {total} chunks", highlight=False)
+
+    def on_advance(self, n: int) -> None:
+        self.done += n
+        step = self.done * 10 // self.total if self.total else 10
+        if step != self.said:
+            self.said = step
+            console.print(f"embedded {self.done}/{self.total}", highlight=False)
+
+
 def run_ingest(kb, paths: list[Path] | None, candidate: str | None = None):
+    if not console.is_terminal:
+        plain = _PlainProgress()
+        return kb.ingest(paths, on_total=plain.on_total, on_advance=plain.on_advance, candidate=candidate,
+                         on_error=print_failure)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console, transient=False) as progress:
         task = progress.add_task("embedding", total=None)
         return kb.ingest(paths, on_total=lambda n: progress.update(task, total=n),
-                         on_advance=lambda n: progress.advance(task, n), candidate=candidate)
+                         on_advance=lambda n: progress.advance(task, n), candidate=candidate,
+                         on_error=print_failure)
 
 
 def report_ingest(report) -> None:
+    """The summary line; each failure was printed when it happened."""
     console.print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
                   f"removed {report.removed}, failed {len(report.failed)} "
                   f"(embedded {report.embedded}, from cache {report.from_cache})")
-    for error in report.failed:
-        console.print(f"  [red]failed[/red] {error}")
 
 
 @app.callback()
@@ -73,11 +119,17 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log ids an
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(None, help="Files or folders; the bundled knowledge by default."),
            candidate: Optional[str] = typer.Option(None, help="Person id that PDFs belong to.")) -> None:
-    """Adds papers, dossiers and PDFs to the knowledge base; unchanged input is skipped."""
-    kb = open_kb(build=False)
-    report = run_ingest(kb, list(paths) if paths else None, candidate)
+    """Adds papers, dossiers and PDFs to the knowledge base; unchanged input is skipped.
+
+    Exits 1 while any record fails: failures are reported again on every run until their file changes.
+    """
+    settings = load_settings()
+    # Held from before the store is opened: another process's client opened mid-write would read a stale index.
+    with store_locked(settings):
+        kb = open_kb(settings, build=False)
+        report = run_ingest(kb, list(paths) if paths else None, candidate)
     report_ingest(report)
-    if report.failed and not (report.added or report.updated or report.unchanged):
+    if report.failed:
         raise typer.Exit(1)
 
 
@@ -125,7 +177,13 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for.")
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "title", "year", "score", "candidates")
+    table = Table(title=None)
+    # Ids are what a user copies into the next command: never cut or wrapped; the title gives way instead.
+    table.add_column("id", no_wrap=True, min_width=max((len(r["id"]) for r in rows), default=2))
+    table.add_column("title", overflow="fold", ratio=1)
+    for column in ("year", "score"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("candidates", overflow="fold")
     for row in rows:
         table.add_row(row["id"], row["title"], str(row["year"]), f"{row['score']:.4f}", ", ".join(row["candidate_ids"]))
     out.print(table)
@@ -150,6 +208,35 @@ def _read_jsonl(path: Path, needs: str = "question", kind: type = str):
             console.print(f"[red]{path}:{number}:[/red] {exc}")
             continue
         yield item
+
+
+def user_error(exc: BaseException) -> str | None:
+    """One line for a mistake a user can fix (a value that is not allowed, a missing file); None for a bug."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "value"
+        given = first.get("input")
+        allowed = first.get("ctx", {}).get("expected")
+        valid = f"; valid: {allowed}" if allowed else f" ({first['msg'].lower()})"
+        return f"{field}: {given!r:.60} is not valid{valid}"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return None
+
+
+def run() -> None:
+    """The `recruitbot` command: a user's mistake is one line and exit code 2, never a traceback."""
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - the last stop before a user would see a traceback
+        line = user_error(exc)
+        if line is None:
+            logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+            line = f"unexpected {type(exc).__name__}: {exc} (run with -v and report it)"
+        console.print(f"[red]Error:[/red] {line}", highlight=False)
+        sys.exit(2)
 
 
 # The assistant's commands register themselves on `app`.

@@ -23,6 +23,10 @@ class Paper(BaseModel):
     doi: str | None = Field(default=None, description="DOI when known.")
     topics: list[str] = Field(default_factory=list, description="Coarse topic tags.")
     source: str = Field(default="", description="The file this record came from.")
+    private: bool = Field(
+        default=False,
+        description="A team's note uploaded for the candidate: searchable by the team, never cited to the candidate.",
+    )
 
     def text(self) -> str:
         """The text that is embedded and indexed for this paper."""
@@ -95,7 +99,7 @@ class Draft(BaseModel):
     candidate_id: str
     channel: Literal["email", "linkedin", "whatsapp", "telegram"] = "email"
     language: str = "en"
-    tone: str = "warm"
+    tone: Literal["warm", "formal"] = "warm"
     purpose: str = ""
     subject: str | None = Field(default=None, description="E-mail subject line; None for other channels.")
     body: str

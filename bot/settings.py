@@ -117,6 +117,10 @@ class TelegramSettings(_Group):
     webhook_url: str | None = Field(default=None, description="Public URL for webhook mode; long polling when unset.")
     webhook_secret: SecretStr | None = Field(default=None, description="Secret token Telegram sends with webhook calls.")
     webhook_port: int = Field(default=8443, description="Local port of the webhook listener.")
+    webhook_listen: str = Field(
+        default="127.0.0.1",
+        description="Address the webhook listener binds; 0.0.0.0 only when no reverse proxy sits in front (Docker).",
+    )
     poll_timeout_s: int = Field(default=10, description="Long-polling timeout in seconds.")
     max_pdf_mb: float = Field(default=20.0, description="Largest PDF accepted from a chat.")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from rapidfuzz import fuzz
+from bot.text import TITLE_MIN, WHOLE_MIN, fold, titles_match
 
 QUESTION_TYPES = ("paper", "fact", "expert", "none", "draft")
 REQUIRED_FIELDS = ("id", "type", "lang", "candidate", "gold_paper_ids", "gold_author_ids", "gold_answer")
-FUZZY_TITLE_MIN = 90
-FUZZY_WHOLE_MIN = 85
+FUZZY_TITLE_MIN = TITLE_MIN
+FUZZY_WHOLE_MIN = WHOLE_MIN
 MIN_TITLE_LIKE_WORDS = 4
 NOTHING_FOUND_PHRASES = (
     "found nothing", "nothing found", "no paper", "no papers", "nothing relevant", "not found",
@@ -35,7 +34,6 @@ VENUE_LONG_FORMS = (
 )
 # "ACL" in these phrases names an organisation or a website, not where a paper appeared.
 NON_VENUE_FOLLOWERS = {"anthology", "rolling", "arr", "sigdat"}
-_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
 _YEAR = re.compile(r"(?<![\w.-])(19\d\d|20\d\d)(?![\w-])")
 PAPER_ID = re.compile(r"\b(?:[A-Z]\d\d-\d{4}|\d{4}\.[a-z]+-[a-z]+\.\d+)\b")
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«\s*([^»]+?)\s*»")
@@ -44,10 +42,8 @@ SEGMENT_SPLIT = re.compile(r"\n|;|•|(?<=[.!?])\s+|\s[-–—]\s|[()\[\]]")
 
 
 def normalise(text: str) -> str:
-    """NFKD, diacritics stripped, lowercased, punctuation and spaces collapsed to single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", " ", stripped).strip()
+    """NFKD, diacritics stripped, lowercased, punctuation and spaces collapsed: ``bot.text.fold``."""
+    return fold(text)
 
 
 def contains_words(haystack: str, needle: str) -> bool:
@@ -107,16 +103,7 @@ def title_like_strings(text: str) -> list[str]:
 
 
 def fuzzy_title_match(fragment: str, title: str) -> bool:
-    """Token-set ratio >= 90 between two normalised strings that are also alike as wholes.
-
-    token_set_ratio is 100 whenever one side's words are a subset of the other's, so on its own
-    "in neural machine translation" would match every title that contains those words; the
-    token-sort ratio (which counts the words left over) rules such fragments out.
-    """
-    return (
-        bool(fragment)
-        and fuzz.token_sort_ratio(fragment, title) >= FUZZY_WHOLE_MIN
-        and fuzz.token_set_ratio(fragment, title) >= FUZZY_TITLE_MIN
-    )
+    """The project's one title matcher (``bot.text.titles_match``) on two normalised strings."""
+    return titles_match(fragment, title)
 
 

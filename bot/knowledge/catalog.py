@@ -24,6 +24,7 @@ class SourceRecord(BaseModel):
     paper_ids: list[str] = Field(default_factory=list)
     chunk_ids: list[str] = Field(default_factory=list)
     dossier_ids: list[str] = Field(default_factory=list)
+    errors: list[dict] = Field(default_factory=list, description="What failed in this file, reported until it changes.")
 
 
 class CatalogData(BaseModel):
@@ -34,29 +35,65 @@ class CatalogData(BaseModel):
     chunks: dict[str, Chunk] = Field(default_factory=dict)
     dossiers: dict[str, dict] = Field(default_factory=dict, description="Dossier file fields by person id.")
     sources: dict[str, SourceRecord] = Field(default_factory=dict)
-    forgotten: list[str] = Field(default_factory=list, description="sha256 of forgotten person ids, never the ids.")
+    forgotten: list[str] = Field(default_factory=list, description="Keyed hashes of forgotten person ids, never the ids.")
+    forgotten_names: list[str] = Field(
+        default_factory=list, description="Keyed hashes of forgotten people's names and their initialled forms.")
     ambiguous_ids: list[str] = Field(default_factory=list, description="Ids that merge several people.")
 
 
 def forgotten_key(person_id: str) -> str:
-    """How a forgotten person is remembered: a hash, so that the tombstone itself holds no name or id."""
+    """The unkeyed tombstone of catalogs written before keyed hashes; still honoured, never written."""
     return hashlib.sha256(("recruitbot-forget:" + person_id).encode()).hexdigest()
+
+
+def name_forms(name: str) -> tuple[str, str]:
+    """A name folded ('marco turchi') and initialled ('m turchi'): how a variant like 'M. Turchi' is caught."""
+    from bot.text import fold
+
+    words = fold(name).split()
+    initials = " ".join([w[0] for w in words[:-1]] + words[-1:])
+    return " ".join(words), initials
+
+
+def _initialled(name: str) -> bool:
+    """'M. Turchi', 'M Turchi', 'M.-L. Turchi': every word before the surname is an initial."""
+    words = name.replace(".", " ").replace("-", " ").split()
+    return len(words) > 1 and all(len(w) == 1 for w in words[:-1])
 
 
 class Catalog:
     """Papers, chunks and dossiers, with candidates derived from the papers and merged with dossier files."""
 
-    def __init__(self, path: Path | None, data: CatalogData | None = None):
+    def __init__(self, path: Path | None, data: CatalogData | None = None, secret: bytes | None = None):
         self.path = path
         self.data = data or CatalogData()
+        self.secret = secret
+        self._stamp = self._file_stamp()
         self._candidates: dict[str, Candidate] | None = None
         self._paper_chunks: dict[str, list[str]] | None = None
 
     @classmethod
-    def load(cls, path: Path) -> "Catalog":
+    def load(cls, path: Path, secret: bytes | None = None) -> "Catalog":
         if path.is_file():
-            return cls(path, CatalogData.model_validate_json(path.read_bytes()))
-        return cls(path)
+            return cls(path, CatalogData.model_validate_json(path.read_bytes()), secret)
+        return cls(path, secret=secret)
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat() if self.path is not None else None
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+    def reload_if_changed(self) -> bool:
+        """Reads the saved catalog again when another process wrote it since this one did; True if so."""
+        stamp = self._file_stamp()
+        if stamp is None or stamp == self._stamp:
+            return False
+        self.data = CatalogData.model_validate_json(self.path.read_bytes())
+        self._stamp = stamp
+        self.changed()
+        return True
 
     def save(self) -> None:
         """Writes atomically, so a crash mid-write never leaves half a catalog."""
@@ -67,6 +104,7 @@ class Catalog:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(self.data.model_dump_json())
         os.replace(tmp, self.path)
+        self._stamp = self._file_stamp()
 
     def changed(self) -> None:
         """Forgets derived views after an edit."""
@@ -132,5 +170,46 @@ class Catalog:
         """Person id -> every name they go by, for the resolver."""
         return {c.id: [c.name, *c.name_variants] for c in self.candidates.values()}
 
+    def citable_papers_of(self, person_id: str) -> list[Paper]:
+        """A candidate's papers that may be cited to them: their papers without the team's private notes."""
+        return [p for p in self.papers_of(person_id) if not p.private]
+
+    def is_citable(self, paper_id: str) -> bool:
+        """False for a private note (and for an unknown id): such a paper is never shown to a candidate."""
+        paper = self.data.papers.get(paper_id)
+        return paper is not None and not paper.private
+
+    def _key(self, purpose: str, value: str) -> str:
+        from bot import secret
+
+        return secret.keyed_hash(self.secret or secret.default(), purpose, value)
+
+    def tombstone(self, person_id: str, names: list[str]) -> None:
+        """Remembers that a person was forgotten, by keyed hashes of their id and names only."""
+        keys = {self._key("forget-id", person_id)}
+        self.data.forgotten = sorted(set(self.data.forgotten) | keys)
+        forms = {self._key("forget-name", f) for n in names if n.strip() for f in name_forms(n)}
+        self.data.forgotten_names = sorted(set(self.data.forgotten_names) | forms)
+        self.changed()
+
+    def untombstone(self, person_id: str, names: list[str]) -> bool:
+        """An admin's undo of a forget: the person may be ingested again. True when there was a tombstone."""
+        ids = {self._key("forget-id", person_id), forgotten_key(person_id)}
+        forms = {self._key("forget-name", f) for n in names if n.strip() for f in name_forms(n)}
+        had = bool(ids & set(self.data.forgotten))
+        self.data.forgotten = [k for k in self.data.forgotten if k not in ids]
+        self.data.forgotten_names = [k for k in self.data.forgotten_names if k not in forms]
+        self.changed()
+        return had
+
     def is_forgotten(self, person_id: str) -> bool:
-        return forgotten_key(person_id) in set(self.data.forgotten)
+        keys = set(self.data.forgotten)
+        return bool(keys) and (self._key("forget-id", person_id) in keys or forgotten_key(person_id) in keys)
+
+    def is_forgotten_name(self, name: str) -> bool:
+        """True when ``name`` is a forgotten person's, or its initialled form ('M. Turchi') matches one."""
+        if not self.data.forgotten_names or not name.strip():
+            return False
+        full, initials = name_forms(name)
+        keys = set(self.data.forgotten_names)
+        return self._key("forget-name", initials if _initialled(name) else full) in keys

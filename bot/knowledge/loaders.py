@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from bot.models import Candidate, Paper
+from bot.models import Paper
 
 PAPER_SUFFIXES = {".jsonl", ".bib"}
 DOSSIER_SUFFIXES = {".yaml", ".yml", ".md"}
 PDF_SUFFIXES = {".pdf"}
+# One paper is a few KB; a line far larger is a mistake or an attack, and is refused before it is parsed.
+MAX_RECORD_BYTES = 1024 * 1024
+
+# pypdf reports recoverable oddities of a file as warnings on its logger; the user sees our error or nothing.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+# bibtexparser logs each failed block (with its text) as a warning; its reasons go into our LoadError instead.
+logging.getLogger("bibtexparser").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -57,6 +64,12 @@ def check_size(path: Path, max_mb: float) -> LoadError | None:
 
 def load_papers_jsonl(path: Path) -> tuple[list[Paper], list[LoadError]]:
     """Papers in the format of the bundled Anthology extract, one JSON object per line."""
+    numbered, errors = read_papers_jsonl(path)
+    return [p for _, p in numbered], errors
+
+
+def read_papers_jsonl(path: Path) -> tuple[list[tuple[int, Paper]], list[LoadError]]:
+    """Like ``load_papers_jsonl``, with each paper's line number (for errors found later, at ingest)."""
     papers, errors = [], []
     try:
         handle = path.open("rb")
@@ -64,6 +77,10 @@ def load_papers_jsonl(path: Path) -> tuple[list[Paper], list[LoadError]]:
         return [], [LoadError(str(path), f"cannot be read: {exc.strerror or exc}")]
     with handle:
         for number, raw_bytes in enumerate(handle, start=1):
+            if len(raw_bytes) > MAX_RECORD_BYTES:
+                errors.append(LoadError(str(path), f"is a record of {len(raw_bytes) // 1024} KB, over the "
+                                        f"{MAX_RECORD_BYTES // 1024} KB limit", line=number))
+                continue
             try:
                 raw = raw_bytes.decode("utf-8")
             except UnicodeDecodeError:
@@ -73,8 +90,9 @@ def load_papers_jsonl(path: Path) -> tuple[list[Paper], list[LoadError]]:
                 continue
             try:
                 record = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                errors.append(LoadError(str(path), f"is not valid JSON ({exc.msg})", line=number))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                errors.append(LoadError(str(path), f"is not valid JSON ({getattr(exc, 'msg', 'nested too deeply')})",
+                                        line=number))
                 continue
             if not isinstance(record, dict):
                 errors.append(LoadError(str(path), "is not a JSON object", line=number))
@@ -82,6 +100,9 @@ def load_papers_jsonl(path: Path) -> tuple[list[Paper], list[LoadError]]:
             missing = [f for f in ("id", "title") if not record.get(f)]
             if missing:
                 errors.append(LoadError(str(path), "is required", line=number, field=missing[0]))
+                continue
+            if "private" in record:  # only an upload is a private note, never a line of a papers file
+                errors.append(LoadError(str(path), "is not a field of a papers file", line=number, field="private"))
                 continue
             try:
                 paper = Paper.model_validate({**record, "source": str(path)})
@@ -91,27 +112,34 @@ def load_papers_jsonl(path: Path) -> tuple[list[Paper], list[LoadError]]:
                 continue
             if len(paper.author_ids) != len(paper.authors):
                 paper.author_ids = [slugify(a) for a in paper.authors]
-            papers.append(paper)
+            papers.append((number, paper))
     return papers, errors
 
 
 def slugify(name: str) -> str:
     """A person id from a name, the way the Anthology forms them: 'Ivan Vulić' -> 'ivan-vulic'."""
-    from bot.knowledge.names import fold
+    from bot.text import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
 def load_bibtex(path: Path) -> tuple[list[Paper], list[LoadError]]:
     """Papers from a BibTeX file; entries without a title are reported, not dropped silently."""
+    numbered, errors = read_bibtex(path)
+    return [p for _, p in numbered], errors
+
+
+def read_bibtex(path: Path) -> tuple[list[tuple[int, Paper]], list[LoadError]]:
+    """Like ``load_bibtex``, with each entry's line number (1-based, the line of its ``@type{key,``)."""
     import bibtexparser
 
     try:
         library = bibtexparser.parse_file(str(path))
     except (OSError, UnicodeDecodeError) as exc:
         return [], [LoadError(str(path), f"cannot be read: {exc}")]
-    errors = [LoadError(str(path), f"cannot be parsed: {block.error}" if hasattr(block, "error") else "cannot be parsed",
-                        line=getattr(block, "start_line", None)) for block in library.failed_blocks]
+    errors = [LoadError(str(path), f"cannot be parsed: {_block_reason(block)}",
+                        line=block.start_line + 1 if block.start_line is not None else None)
+              for block in library.failed_blocks]
     papers = []
     for entry in library.entries:
         fields = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
@@ -120,16 +148,28 @@ def load_bibtex(path: Path) -> tuple[list[Paper], list[LoadError]]:
         if not title:
             errors.append(LoadError(str(path), "is required", line=line, field=f"{entry.key}.title"))
             continue
+        year_text = _clean_tex(fields.get("year", ""))
+        if year_text and not re.fullmatch(r"\d{4}", year_text):
+            errors.append(LoadError(str(path), f"must be a four-digit year, not {year_text!r:.40}", line=line,
+                                    field=f"{entry.key}.year"))
+            continue
         authors = [_clean_tex(_flip_name(a)) for a in re.split(r"\s+and\s+", fields.get("author", "")) if a.strip()]
-        year_text = re.search(r"\d{4}", fields.get("year", ""))
-        papers.append(Paper(
+        papers.append((line or 0, Paper(
             id=entry.key, title=title, authors=authors, author_ids=[slugify(a) for a in authors],
-            year=int(year_text.group()) if year_text else None,
+            year=int(year_text) if year_text else None,
             venue=_clean_tex(fields.get("booktitle") or fields.get("journal") or "") or None,
             abstract=_clean_tex(fields.get("abstract", "")), url=fields.get("url"), doi=fields.get("doi"),
             source=str(path),
-        ))
+        )))
     return papers, errors
+
+
+def _block_reason(block) -> str:
+    """Why bibtexparser gave up on a block: its exceptions keep the reason in different places."""
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", None) or (str(error) if error is not None else "")
+    reason = " ".join(reason.split())
+    return reason or "not a BibTeX entry"
 
 
 def _clean_tex(text: str) -> str:
@@ -146,33 +186,12 @@ def _flip_name(name: str) -> str:
 
 def load_dossier(path: Path) -> tuple[dict[str, Any] | None, LoadError | None]:
     """A dossier file: YAML, or Markdown whose front matter holds the fields and whose body is the notes."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, LoadError(str(path), f"cannot be read: {exc}")
-    try:
-        if path.suffix == ".md":
-            import frontmatter
+    from bot.knowledge.dossiers import DossierError, read_dossier
 
-            post = frontmatter.loads(text)
-            data = dict(post.metadata)
-            if post.content.strip():
-                data["notes"] = (str(data.get("notes", "")) + "\n" + post.content.strip()).strip()
-        else:
-            data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        return None, LoadError(str(path), f"is not valid YAML ({getattr(exc, 'problem', None) or exc})", line=line)
-    if not isinstance(data, dict):
-        return None, LoadError(str(path), "must hold a mapping of dossier fields")
-    if not data.get("id"):
-        return None, LoadError(str(path), "is required (the candidate's person id)", field="id")
-    unknown = sorted(set(data) - set(Candidate.model_fields))
-    if unknown:
-        return None, LoadError(str(path), f"is not a dossier field (allowed: {', '.join(Candidate.model_fields)})",
-                               field=unknown[0])
-    return data, None
+    try:
+        return read_dossier(path), None
+    except DossierError as exc:
+        return None, LoadError(str(path), exc.message, line=exc.line, field=exc.field)
 
 
 def load_pdf(path: Path, max_pages: int = 200, data: bytes | None = None) -> tuple[str, LoadError | None]:

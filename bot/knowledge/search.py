@@ -7,6 +7,7 @@ papers, so a dot product over their vectors is both faster and more faithful tha
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from typing import Literal
 
@@ -81,26 +82,33 @@ class HybridSearcher:
             self._bm25.index(tokens, show_progress=False)
         self._person_vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        # The assistant runs in several threads: the caches are read and evicted under this lock (the work of
+        # filling them is done outside it, so two threads may compute one entry; both get the same value).
+        self._cache_lock = threading.Lock()
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's vector, remembered for the next few calls (an answer searches more than once)."""
-        vector = self._queries.get(text)
+        with self._cache_lock:
+            vector = self._queries.get(text)
         if vector is None:
             vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-            self._queries[text] = vector
-            if len(self._queries) > 256:
-                self._queries.popitem(last=False)
+            with self._cache_lock:
+                self._queries[text] = vector
+                if len(self._queries) > 256:
+                    self._queries.popitem(last=False)
         return vector
 
     def _vectors_of(self, person_id: str) -> tuple[list[str], np.ndarray]:
-        hit = self._person_vectors.get(person_id)
+        with self._cache_lock:
+            hit = self._person_vectors.get(person_id)
         if hit is None:
             # By primary key: a metadata filter ($contains on author_ids) scans, ~60 ms at 100k chunks.
             chunk_ids = self.catalog.chunks_of(person_id)
             hit = (chunk_ids, self.store.vectors(chunk_ids) if chunk_ids else np.zeros((0, 384), np.float32))
-            self._person_vectors[person_id] = hit
-            if len(self._person_vectors) > 512:
-                self._person_vectors.popitem(last=False)
+            with self._cache_lock:
+                self._person_vectors[person_id] = hit
+                if len(self._person_vectors) > 512:
+                    self._person_vectors.popitem(last=False)
         return hit
 
     def dense(self, query: str, people: list[str] | None = None, n: int | None = None) -> Ranking:

@@ -2,12 +2,18 @@
 
 Vectors are always computed by our embedder and passed in; the collection has no embedding function,
 because Chroma's default one downloads a model and fails offline.
+
+Chroma holds ids (content hashes), vectors and a chunk's kind, nothing else: no text, title, name or
+person id. The catalog keeps those. So forgetting a person is deleting their vectors, which is the same in
+embedded and server mode, and no copy of their words can linger in Chroma's log, full-text tables or
+freed pages (which ``compact`` clears anyway in embedded mode, for stores written by older versions).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from typing import Any
 
 import numpy as np
@@ -78,7 +84,27 @@ class ChromaStore:
             existing = self.client.create_collection(
                 name=name, embedding_function=None, metadata={"hnsw:space": "cosine", "signature": self.signature}
             )
+            self.compact()  # the old collection may have held texts and names: no freed page keeps them
         return existing
+
+    def compact(self) -> None:
+        """Embedded mode: merges the full-text index and VACUUMs Chroma's SQLite file, so that deleted rows
+        leave no bytes in freed pages. A Chroma server compacts its own files; nothing to do then."""
+        if self.settings.mode != "persistent":
+            return
+        path = self.settings.path / "chroma.sqlite3"
+        if not path.is_file():
+            return
+        try:
+            with sqlite3.connect(path, timeout=30) as db:
+                db.execute("INSERT INTO embedding_fulltext_search(embedding_fulltext_search) VALUES('optimize')")
+            db = sqlite3.connect(path, timeout=30)
+            try:
+                db.execute("VACUUM")
+            finally:
+                db.close()
+        except sqlite3.Error as exc:  # a newer Chroma may lay its tables out differently; deleting still worked
+            logger.warning("could not compact %s: %s", path, exc)
 
     def count(self) -> int:
         """Chunks in the collection (remembered: counting costs ~30 ms at 100k chunks)."""
@@ -96,11 +122,12 @@ class ChromaStore:
                 return out
             offset += 10000
 
-    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict], documents: list[str]) -> None:
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict],
+               documents: list[str] | None = None) -> None:
+        """Stores vectors; ``documents`` is accepted and not sent (the catalog keeps texts, see above)."""
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
-            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
-                                   metadatas=metadatas[start:end], documents=documents[start:end])
+            self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end])
         self._count = None
 
     def update_metadata(self, ids: list[str], metadatas: list[dict]) -> None:
@@ -121,9 +148,15 @@ class ChromaStore:
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
     def vectors(self, ids: list[str]) -> np.ndarray:
+        """Vectors in the order of ``ids``; a chunk whose vector is not written yet (an ingest that was killed
+        and not resumed) gets zeros, so it scores nothing rather than breaking the search."""
         page = self.collection.get(ids=ids, include=["embeddings"])
         order = {cid: i for i, cid in enumerate(page["ids"])}
-        return np.asarray([page["embeddings"][order[c]] for c in ids], dtype=np.float32)
+        out = np.zeros((len(ids), 384), dtype=np.float32)
+        for row, chunk_id in enumerate(ids):
+            if chunk_id in order:
+                out[row] = page["embeddings"][order[chunk_id]]
+        return out
 
     def all_metadata(self, where: dict | None = None) -> dict[str, dict]:
         page = self.collection.get(where=where, include=["metadatas"])

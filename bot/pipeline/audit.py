@@ -1,14 +1,17 @@
 """The audit log's vocabulary: who did it (actors), to whom (a hash of the candidate id), and what.
 
 The log answers "who looked up or changed whom, and when" without holding anyone's name or id: a candidate
-appears as ``subject_key(candidate_id)``, so the question is asked by hashing the id one is curious about,
-and forgetting a candidate leaves no readable trace in the log. No event carries a message body or a note.
+appears as ``subject_key(candidate_id, key)``, an HMAC keyed with the installation's secret (``bot.secret``),
+so the question is asked by hashing the id one is curious about, with the key, and nobody without the key can
+reverse the log by hashing the list of authors. No event carries a message body or a note.
 """
 
 from __future__ import annotations
 
 import getpass
-import hashlib
+import secrets
+
+from bot import secret
 
 # Actions, as constants so that code and tests agree on the words.
 LOOKUP = "lookup"
@@ -24,17 +27,18 @@ RESTORE = "restore"
 CAMPAIGN = "campaign"
 DRAFT_REFUSED = "draft-refused"
 
-_SALT = "recruitbot-audit:"
+# Log lines only need to correlate within one run: their key is new in every process and kept nowhere.
+_LOG_KEY = secrets.token_bytes(32)
 
 
-def subject_key(candidate_id: str) -> str:
-    """How the audit log names a candidate: a sha256 of the id, never the id itself."""
-    return hashlib.sha256((_SALT + candidate_id).encode("utf-8")).hexdigest()
+def subject_key(candidate_id: str, key: bytes | None = None) -> str:
+    """How the audit log names a candidate: an HMAC of the id with the installation's key, never the id."""
+    return secret.keyed_hash(key or secret.default(), "audit", candidate_id)
 
 
 def short_key(candidate_id: str) -> str:
-    """A short form of ``subject_key`` for log lines (enough to correlate, not to read)."""
-    return subject_key(candidate_id)[:12]
+    """A short keyed hash for log lines (enough to correlate within a run, not to read or to match later)."""
+    return secret.keyed_hash(_LOG_KEY, "log", candidate_id)[:12]
 
 
 def telegram_actor(user_id: int | None) -> str:

@@ -17,6 +17,7 @@ from bot.models import Candidate, Citation, Draft, Paper
 from bot.pipeline import audit
 from bot.pipeline.models import Stage
 from bot.pipeline.outreach import IN_CONVERSATION, cooldown_warning
+from bot.text import fold
 from bot.pipeline.store import PipelineStore
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def quoted_titles(text: str) -> list[str]:
 
 
 def _norm(title: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", title.casefold()).split())
+    return fold(title)
 
 
 def fabricated_titles(draft: Draft, papers: list[Paper]) -> list[str]:

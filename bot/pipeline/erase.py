@@ -39,8 +39,16 @@ class ForgetReport:
 
 
 def needles(candidate_id: str, names: list[str]) -> list[str]:
-    """What identifies a candidate in free text: the id and every name, lower-cased."""
-    found = {candidate_id.lower(), *(n.lower().strip() for n in names)}
+    """What identifies a candidate in free text: the id and every name, lower-cased, with its initialled
+    forms ('m. turchi', 'm turchi') as papers and chats write them."""
+    found = {candidate_id.lower()}
+    for name in names:
+        words = " ".join(name.split()).lower()
+        found.add(words)
+        parts = words.replace(".", " ").split()
+        if len(parts) > 1 and len(parts[-1]) >= MIN_NEEDLE:  # 'w. li' would match half of every chat
+            found.add(" ".join(p[0] + "." for p in parts[:-1]) + " " + parts[-1])
+            found.add(" ".join(p[0] for p in parts[:-1]) + " " + parts[-1])
     return sorted(n for n in found if len(n) >= MIN_NEEDLE)
 
 

@@ -19,9 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Draft
-from bot.pipeline import audit
+from bot.pipeline import audit, migrate
 from bot.pipeline.models import (
-    FUNNEL, AuditEvent, Base, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow,
+    FUNNEL, AuditEvent, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow,
 )
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,16 @@ def database_url(settings) -> str:
     return f"sqlite:///{Path(settings.data_dir) / DATABASE_FILE}"
 
 
+def _default_key(url: str) -> bytes:
+    """A SQLite file's key lives beside it (in the data dir by default); other databases use the settings'."""
+    from bot import secret
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        return secret.load(Path(parsed.database).parent)
+    return secret.default()
+
+
 def open_engine(url: str) -> Engine:
     """An engine for the URL; a SQLite file's folder is created and its pragmas set on every connection."""
     parsed = make_url(url)
@@ -79,10 +89,11 @@ def open_engine(url: str) -> Engine:
 class PipelineStore:
     """Stages, notes, messages, follow-ups and audit events of every candidate, in one database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, secret_key: bytes | None = None) -> None:
         started = time.perf_counter()
         self.engine = open_engine(url)
-        Base.metadata.create_all(self.engine)
+        self.secret = secret_key or _default_key(url)
+        migrate.upgrade(self.engine)  # a database of an older release is migrated, keeping its rows
         # Objects stay readable after their session closes: callers get plain rows, not live ones.
         self.session = sessionmaker(self.engine, expire_on_commit=False)
         logger.info("Pipeline store on %s ready in %.0f ms", self.engine.url.render_as_string(hide_password=True),
@@ -90,7 +101,13 @@ class PipelineStore:
 
     @classmethod
     def from_settings(cls, settings) -> "PipelineStore":
-        return cls(database_url(settings))
+        from bot import secret
+
+        return cls(database_url(settings), secret.load(settings.data_dir))
+
+    def subject_key(self, candidate_id: str) -> str:
+        """The audit log's name for a candidate in this database (keyed with this installation's secret)."""
+        return audit.subject_key(candidate_id, self.secret)
 
     @property
     def backend(self) -> str:
@@ -258,17 +275,16 @@ class PipelineStore:
         with self.session.begin() as session:
             self._audit(session, actor, action, candidate_id, detail, at or utcnow())
 
-    @staticmethod
-    def _audit(session: Session, actor: str, action: str, candidate_id: str | None, detail: str,
+    def _audit(self, session: Session, actor: str, action: str, candidate_id: str | None, detail: str,
                at: dtm.datetime) -> None:
-        subject = audit.subject_key(candidate_id) if candidate_id else None
+        subject = self.subject_key(candidate_id) if candidate_id else None
         session.add(AuditEvent(at=at, actor=actor, action=action, subject=subject, detail=detail[:200]))
 
     def audit_events(self, candidate_id: str | None = None) -> list[AuditEvent]:
         """The log, oldest first: everything, or what concerns one candidate."""
         query = select(AuditEvent).order_by(AuditEvent.id)
         if candidate_id is not None:
-            query = query.where(AuditEvent.subject == audit.subject_key(candidate_id))
+            query = query.where(AuditEvent.subject == self.subject_key(candidate_id))
         with self.session() as session:
             return list(session.scalars(query))
 
@@ -282,8 +298,18 @@ class PipelineStore:
                 counts[name] = result.rowcount or 0
             detail = " ".join(f"{k}={v}" for k, v in counts.items())
             self._audit(session, actor, audit.FORGET, candidate_id, detail, utcnow())
+        self._reclaim()
         logger.info("Forgot %s in the pipeline: %s", audit.short_key(candidate_id), counts)
         return counts
+
+    def _reclaim(self) -> None:
+        """PostgreSQL keeps deleted rows in its table files until a VACUUM FULL rewrites them (SQLite zeroes them
+        at once, with secure_delete); forgetting is rare, so the short exclusive lock is acceptable."""
+        if self.backend != "postgresql":
+            return
+        tables = ", ".join(table.__tablename__ for _, table in _PERSONAL_TABLES)
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM FULL {tables}")
 
 
 # Children before parents, so that foreign keys never block a delete.

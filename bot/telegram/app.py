@@ -7,9 +7,10 @@ import logging
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, PicklePersistence, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, PicklePersistence, TypeHandler
 from telegram.request import BaseRequest
 
+from bot import health
 from bot.assistant.protocol import AssistantProtocol
 from bot.settings import Settings
 from bot.telegram import add, admin, ask, candidates, documents, draft, pipeline, sources, welcome
@@ -26,6 +27,9 @@ WORKERS = 8
 # Seconds between saves of chat state; shutdown always saves too.
 PERSIST_EVERY_S = 30
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# Telegram's published limits (30 messages a second overall, 20 a minute per group) are PTB's defaults; a 429
+# that gets through anyway is waited out and retried this many times before the call fails.
+RATE_LIMIT_RETRIES = 3
 
 
 class TelegramConfigError(ValueError):
@@ -52,6 +56,7 @@ def build_application(
         .persistence(PicklePersistence(settings.data_dir / PERSISTENCE_FILE, update_interval=PERSIST_EVERY_S))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(ChatOrderedProcessor(WORKERS))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(welcome.register_commands)
     )
     if request is not None:
@@ -66,8 +71,15 @@ def build_application(
         application.add_handlers(feature.handlers())
     application.add_handlers(welcome.fallback_handlers())
     application.add_error_handler(report_error)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_heartbeat, interval=health.HEARTBEAT_S, first=0, name="heartbeat")
     logger.info("Telegram application built (%d workers, state in %s)", WORKERS, settings.data_dir)
     return application
+
+
+async def _heartbeat(context) -> None:
+    """What the image's HEALTHCHECK reads (``python -m bot.health``): the event loop still runs jobs."""
+    health.beat(context.application.settings.data_dir)
 
 
 def run(settings: Settings, assistant: AssistantProtocol) -> None:
@@ -83,16 +95,17 @@ def run(settings: Settings, assistant: AssistantProtocol) -> None:
         timeout = dtm.timedelta(seconds=telegram.poll_timeout_s)
         application.run_polling(timeout=timeout, allowed_updates=ALLOWED_UPDATES)
         return
-    logger.info("Serving by webhook on port %s", telegram.webhook_port)
+    logger.info("Serving by webhook on %s:%s", telegram.webhook_listen, telegram.webhook_port)
     application.run_webhook(**webhook_options(settings))
 
 
-def webhook_options(settings: Settings, listen: str = "0.0.0.0") -> dict:
+def webhook_options(settings: Settings, listen: str | None = None) -> dict:
     """How the webhook listener is set up; Telegram's calls without the secret token are refused (403).
 
-    The listener serves the public URL's path, so a reverse proxy can pass requests through unchanged.
+    The listener serves the public URL's path, so a reverse proxy can pass requests through unchanged; it
+    binds settings.telegram.webhook_listen (127.0.0.1 unless set: the proxy in front is the public side).
     """
     telegram = settings.telegram
-    return {"listen": listen, "port": telegram.webhook_port, "url_path": urlsplit(telegram.webhook_url).path.lstrip("/"),
+    return {"listen": listen or telegram.webhook_listen, "port": telegram.webhook_port, "url_path": urlsplit(telegram.webhook_url).path.lstrip("/"),
             "webhook_url": telegram.webhook_url, "secret_token": telegram.webhook_secret.get_secret_value(),
             "allowed_updates": ALLOWED_UPDATES}

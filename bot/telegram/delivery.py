@@ -1,7 +1,7 @@
 """Sending and editing messages: split to Telegram's limit, honour RetryAfter once, shrug off no-op edits.
 
-PTB's AIORateLimiter would do the retrying but needs the extra ``aiolimiter`` dependency; a bot that
-answers a few recruiters needs only "wait as long as Telegram says, then try once more".
+Outbound pacing and the retries of a 429 are PTB's AIORateLimiter's (set in ``app.py``); ``with_retry``
+is the last resort for a RetryAfter that outlasted those retries.
 """
 
 from __future__ import annotations

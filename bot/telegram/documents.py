@@ -1,4 +1,5 @@
-"""PDFs: a paper sent with a candidate's name as its caption joins that candidate's papers."""
+"""PDFs: a paper sent with a candidate's name as its caption joins that candidate's papers; sent with
+``note: NAME`` it is the team's private note on them (searchable by the team, never cited to the candidate)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,18 @@ MB = 1024 * 1024
 NOT_A_PDF = "I can only add papers sent as PDF files."
 NO_CAPTION = "Send the PDF again with the candidate's name as its caption, e.g. “Yang Feng”."
 TOO_LARGE = "This PDF is larger than {limit:g} MB, which is as much as I accept."
+# "note: Yang Feng", "notes - Yang Feng", "private: Yang Feng": the team's own document about the candidate.
+_PRIVATE = re.compile(r"^\s*(?:notes?|private)\s*[:\-–]\s*", re.IGNORECASE)
+
+
+def _add(assistant, name: str, data: bytes, filename: str, private: bool):
+    """Adds the PDF as the candidate's paper, or as a private note through the knowledge base itself."""
+    if not private:
+        return assistant.add_pdf(name, data, filename)
+    candidate = assistant.candidate(name)
+    if candidate is None:
+        raise LookupError(f"no candidate matches {name!r}")
+    return assistant.kb.add_pdf(candidate.id, data, filename, private=True)
 
 
 async def add_paper_from_pdf(update: Update, context: RecruitContext) -> None:
@@ -39,6 +52,8 @@ async def add_paper_from_pdf(update: Update, context: RecruitContext) -> None:
     if context.bot.username:
         name = re.sub(rf"@{re.escape(context.bot.username)}\b", " ", name, flags=re.IGNORECASE)
     name = " ".join(name.split())
+    private = bool(_PRIVATE.match(name))
+    name = _PRIVATE.sub("", name, count=1).strip()
     if not name:
         await send_html(context.bot, chat_id, NO_CAPTION)
         return
@@ -51,7 +66,7 @@ async def add_paper_from_pdf(update: Update, context: RecruitContext) -> None:
             return
         filename = document.file_name or "paper.pdf"
         try:
-            paper = await asyncio.to_thread(context.assistant.add_pdf, name, data, filename)
+            paper = await asyncio.to_thread(_add, context.assistant, name, data, filename, private)
         except (ValueError, LookupError) as exc:  # unreadable file, or no single candidate by that name
             if not is_refusal(exc):
                 raise
@@ -60,6 +75,10 @@ async def add_paper_from_pdf(update: Update, context: RecruitContext) -> None:
             return
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.info("Added a PDF (%d bytes) in chat %s in %.0f ms", len(data), chat_id, elapsed_ms)
+    if private:
+        await send_html(context.bot, chat_id, f"Added “{escape(paper.title)}” as a private note on {escape(name)}: "
+                                              "searchable by the team, never cited to them.")
+        return
     await send_html(context.bot, chat_id, f"Added “{escape(paper.title)}” to the papers of {escape(name)}.")
 
 

@@ -75,14 +75,13 @@ def test_rate_limit_is_retried_after_the_servers_retry_after(api):
     assert len(api.requests) == 2
 
 
-def test_retry_after_is_capped(api):
-    api.fail(429, retry_after=3600)
+def test_an_absurd_retry_after_gives_up_at_once(api):
+    api.fail(429, retry_after=3600)  # an hour: the client does not wait, the caller falls back instead
     api.reply("ok")
-    chat = chat_for(api)
-    chat.retry_after_cap_s = 0.1
     started = time.monotonic()
-    assert chat.complete("system", "user") == "ok"
-    assert time.monotonic() - started < 3
+    with pytest.raises(LLMError, match="429"):
+        chat_for(api).complete("system", "user")
+    assert time.monotonic() - started < 3 and len(api.requests) == 1
 
 
 def test_server_errors_exhaust_the_retries_then_raise_llm_error(api):
@@ -118,11 +117,20 @@ async def test_a_hanging_stream_times_out_quickly(api):
     assert time.monotonic() - started < 5
 
 
-def test_a_malformed_body_raises_llm_error(api):
+def test_a_malformed_body_raises_llm_error_without_retrying(api):
     api.malformed(times=3)
     with pytest.raises(LLMError, match="unreadable"):
         chat_for(api).complete("system", "user")
-    assert len(api.requests) == 3
+    assert len(api.requests) == 1, "the same server answers the same garbage; a retry only hides it"
+
+
+def test_retry_after_ms_is_honoured_by_the_client(api):
+    api.fail(429, retry_after=None)
+    api._queue[-1].headers["retry-after-ms"] = "400"
+    api.reply("later")
+    started = time.monotonic()
+    assert chat_for(api).complete("system", "user") == "later"
+    assert time.monotonic() - started >= 0.4 and len(api.requests) == 2
 
 
 def test_an_unreachable_endpoint_raises_llm_error():

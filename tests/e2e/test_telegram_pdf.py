@@ -46,3 +46,19 @@ async def test_pdfs_that_cannot_be_read_get_a_clear_reason(api, telegram_assista
     assert "caption" in no_caption
     assert len(api.calls_to("getFile")) == 1, "only the PDF within the limit and with a caption is downloaded"
     assert "Traceback" not in unreadable and "Error" not in unreadable
+
+
+async def test_a_pdf_captioned_note_is_a_private_note_searchable_but_never_citable(api, telegram_assistant, tmp_path):
+    if not hasattr(telegram_assistant, "kb"):
+        pytest.skip("private notes go through the real knowledge base")
+    pdf = make_pdf("Recruiting team notes after the call", "Yang Feng asked about remote work in Lisbon")
+    async with running_bot(bot_settings(api, tmp_path), telegram_assistant):
+        api.push_document(RECRUITER_ID, pdf, "call-notes.pdf", "application/pdf", caption="note: Yang Feng")
+        [reply] = await api.wait_for(lambda: api.sent_to(RECRUITER_ID))
+
+    assert "private note on Yang Feng" in reply["text"]
+    catalog = telegram_assistant.kb.catalog
+    [note] = [p for p in catalog.papers_of("yang-feng") if p.private]
+    assert note.id not in {p.id for p in catalog.citable_papers_of("yang-feng")}
+    hits = telegram_assistant.kb.searcher.search("remote work in Lisbon", people=["yang-feng"], k=1)
+    assert hits[0].paper.id == note.id
