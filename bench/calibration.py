@@ -10,7 +10,7 @@ in ../shared/eval were left out, so that nothing here is tuned to them. A second
 corpus altogether (protein folding, galaxies ...): every paper is a negative there, which is what teaches the
 model that a best match that is merely the best of a bad lot is no match. For each topic the examples are the
 papers either retriever ranks in its top 200 plus 200 random papers, each with three features: cosine,
-cosine / corpus-best cosine, BM25 / corpus-best BM25.
+cosine / reference cosine, BM25 / reference BM25 (reference: the mean of the corpus's ten best).
 
 The fit: L2-regularised logistic regression (Newton steps, numpy). Held-out check: the topics are split in
 two halves; a model fitted on one half is scored on the other (log-loss, accuracy, and per candidate: does the
@@ -82,6 +82,17 @@ TOPICS = [
     ("question generation", r"\bquestion generation"),
     ("large language model prompting", r"\bprompt"),
     ("poetry generation", r"\bpoe(m|try|tic)"),
+    # Questions are often longer than a term, with alternatives: some topics are phrased so.
+    ("sentiment analysis or opinion mining", r"\bsentiment|\bopinion mining"),
+    ("recognising named entities, e.g. people and places, in text", r"\bnamed entit|\bNER\b"),
+    ("summarization of news articles or meetings", r"\bsummari[sz]"),
+    ("translation of speech, or spoken language translation", r"\bspeech(-to-text)? translation|\bspoken language translation"),
+    ("knowledge distillation or model compression", r"\bdistill|\bcompress"),
+    ("code-switching or code-mixing in multilingual text", r"\bcode-?(switch|mix)"),
+    ("adversarial attacks on or robustness of NLP models", r"\badversarial"),
+    ("fact checking or verification of claims", r"\bfact-?check|\bfact verification|\bclaim verification"),
+    ("grammatical error correction for language learners", r"\bgrammatical error"),
+    ("using prompts with large language models, i.e. prompting", r"\bprompt"),
 ]
 OFF_CORPUS = [
     ("protein folding", r"\bprotein"), ("galaxy formation", r"\bgalax"), ("lithium battery chemistry", r"\bbatter(y|ies)"),
@@ -137,8 +148,8 @@ def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def person_check(kb, w, topics, min_papers: int = 3) -> dict[str, float]:
-    """Per candidate and topic: has a paper on it (regex) vs. the model says so (best paper >= RELEVANT)."""
-    people = [c for c in kb.catalog.candidates.values() if len(c.paper_ids) >= min_papers and not c.ambiguous]
+    """Per candidate (every third with 3+ papers, for time) and topic: has a paper on it (regex) vs. the model says so (best paper >= RELEVANT)."""
+    people = [c for c in kb.catalog.candidates.values() if len(c.paper_ids) >= min_papers and not c.ambiguous][::3]
     tp = fp = fn = tn = 0
     for phrase, pattern in topics:
         regex = re.compile(pattern, re.I)

@@ -27,9 +27,11 @@ SOFTMAX_T = 0.05
 # Papers whose cosine is within this much of the best carry the fit (their soft-max weight is >= e^-2).
 EVIDENCE_GAP = 2 * SOFTMAX_T
 # Logistic relevance model, fitted by `python bench/calibration.py` (it prints these constants, the labels it
-# used and its accuracy on held-out topics). Features: cosine, cosine / corpus-best cosine, BM25 / corpus-best BM25.
-RELEVANCE_BIAS = -6.967
-RELEVANCE_WEIGHTS = (6.424, 0.163, 6.423)
+# used and its accuracy on held-out topics). Features: cosine, cosine / reference cosine, BM25 / reference BM25 (the reference: mean of the corpus's ten best).
+RELEVANCE_BIAS = -6.495
+RELEVANCE_WEIGHTS = (8.150, -1.309, 6.049)
+# How many of the corpus's best scores for a text make the reference its papers are compared with.
+REFERENCE_DEPTH = 10
 # A paper is counted as matching, and a candidate as having something on the topic, at even odds.
 RELEVANT = 0.5
 
@@ -85,9 +87,14 @@ class TopicScores:
         self.text = text
         self.vector = searcher.embed_query(text) if vector is None else vector
         self.bm25 = searcher.bm25_scores(text) if lexical else np.zeros(len(searcher._chunk_ids), np.float32)
-        nearest = kb.store.query(self.vector, 5) if kb.catalog.data.chunks else []
+        # The reference is the mean of the corpus's ten best scores, not the single best: one outlier paper
+        # (or a question whose words one paper happens to pile up) would make every other match look weak.
+        nearest = kb.store.query(self.vector, REFERENCE_DEPTH) if kb.catalog.data.chunks else []
         self.dense_best = max((s for _, s in nearest), default=0.0)
+        self.dense_ref = float(np.mean([s for _, s in nearest])) if nearest else 0.0
         self.lexical_best = float(np.max(self.bm25)) if len(self.bm25) else 0.0
+        depth = min(REFERENCE_DEPTH, len(self.bm25))
+        self.lexical_ref = float(np.mean(np.partition(self.bm25, -depth)[-depth:])) if depth else 0.0
 
     def _dense_of(self, chunk_ids: list[str], vectors: np.ndarray) -> dict[str, float]:
         chunk_paper = self.kb.searcher._chunk_paper
@@ -112,13 +119,11 @@ class TopicScores:
         """Scores of the papers these chunks belong to, most relevant first."""
         dense = self._dense_of(chunk_ids, vectors)
         lexical = self._lexical_of(chunk_ids)
-        # The corpus best is approximate (HNSW); a paper can beat it, and then it is the best.
-        dense_best = max([self.dense_best, *dense.values()])
         out = []
         for paper, cosine in dense.items():
-            ratio = cosine / dense_best if dense_best > 0 else 0.0
+            ratio = cosine / self.dense_ref if self.dense_ref > 0 else 0.0
             lex = lexical.get(paper, 0.0)
-            lex_ratio = lex / self.lexical_best if self.lexical_best > 0 else 0.0
+            lex_ratio = lex / self.lexical_ref if self.lexical_ref > 0 else 0.0
             out.append(PaperScore(paper, cosine, lex, ratio, lex_ratio, relevance(cosine, ratio, lex_ratio)))
         return sorted(out, key=lambda p: (-p.probability, -p.dense, p.paper_id))
 
