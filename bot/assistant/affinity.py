@@ -27,9 +27,9 @@ SOFTMAX_T = 0.05
 # Papers whose cosine is within this much of the best carry the fit (their soft-max weight is >= e^-2).
 EVIDENCE_GAP = 2 * SOFTMAX_T
 # Logistic relevance model, fitted by `python bench/calibration.py` (it prints these constants, the labels it
-# used and its accuracy on held-out topics). Features: cosine, cosine / reference cosine, BM25 / reference BM25 (the reference: mean of the corpus's ten best).
-RELEVANCE_BIAS = -6.495
-RELEVANCE_WEIGHTS = (8.150, -1.309, 6.049)
+# used and its accuracy on held-out topics). Features: cosine, cosine / mean of the corpus's ten best cosines, BM25 / mean of the ten best BM25 (at most 1).
+RELEVANCE_BIAS = -6.637
+RELEVANCE_WEIGHTS = (8.161, -1.341, 6.373)
 # How many of the corpus's best scores for a text make the reference its papers are compared with.
 REFERENCE_DEPTH = 10
 # A paper is counted as matching, and a candidate as having something on the topic, at even odds.
@@ -123,7 +123,9 @@ class TopicScores:
         for paper, cosine in dense.items():
             ratio = cosine / self.dense_ref if self.dense_ref > 0 else 0.0
             lex = lexical.get(paper, 0.0)
-            lex_ratio = lex / self.lexical_ref if self.lexical_ref > 0 else 0.0
+            # Above the ten-best mean is among the best; how far above says nothing more (a few papers that
+            # share one rare word with the text tower over the rest: "fold" in "protein folding").
+            lex_ratio = min(1.0, lex / self.lexical_ref) if self.lexical_ref > 0 else 0.0
             out.append(PaperScore(paper, cosine, lex, ratio, lex_ratio, relevance(cosine, ratio, lex_ratio)))
         return sorted(out, key=lambda p: (-p.probability, -p.dense, p.paper_id))
 
