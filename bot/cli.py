@@ -1,4 +1,4 @@
-"""recruitbot's command line: ingest | search | ask | find | draft | chat | eval | serve."""
+"""recruitbot's command line: ingest | search | ask | find | fit | draft | chat | eval | serve."""
 
 from __future__ import annotations
 
@@ -154,3 +154,4 @@ def _read_jsonl(path: Path):
 # The assistant's commands register themselves on `app`.
 from bot import cli_assistant  # noqa: E402,F401
 from bot import cli_pipeline  # noqa: E402,F401
+from bot import cli_fit  # noqa: E402,F401

@@ -145,11 +145,12 @@ class TopicScores:
         return self.score_chunks(chunk_ids, self.kb.store.vectors(chunk_ids) if chunk_ids else np.zeros((0, 384)))
 
 
-def fit(kb, person_id: str, text: str, vector: np.ndarray | None = None, calibrated: bool = False) -> Fit:
+def fit(kb, person_id: str, text: str, vector: np.ndarray | None = None, calibrated: bool = False,
+        scores: TopicScores | None = None) -> Fit:
     """How well ``person_id``'s papers match ``text``; ``calibrated`` adds each paper's relevance probability."""
     searcher = kb.searcher
     if calibrated:
-        papers = TopicScores(kb, text, vector).person(person_id)
+        papers = (scores or TopicScores(kb, text, vector)).person(person_id)
     else:
         chunk_ids, vectors = searcher._vectors_of(person_id)
         query = searcher.embed_query(text) if vector is None else vector
@@ -164,3 +165,11 @@ def fit(kb, person_id: str, text: str, vector: np.ndarray | None = None, calibra
     score = soft_max(np.array([p.dense for p in by_cosine], dtype=np.float64))
     evidence = [p.paper_id for p in by_cosine[:5] if p.dense >= by_cosine[0].dense - EVIDENCE_GAP]
     return Fit(person_id, round(score, 6), evidence, papers)
+
+
+def rank(kb, person_ids: list[str], text: str) -> list[Fit]:
+    """Several people's fits to one text, best first, each with its count of matching papers."""
+    scores = TopicScores(kb, text)
+    fits = [fit(kb, person, text, vector=scores.vector, calibrated=True, scores=scores)
+            for person in dict.fromkeys(person_ids)]
+    return sorted(fits, key=lambda f: (-f.score, f.candidate_id))

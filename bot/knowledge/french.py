@@ -118,13 +118,14 @@ parle parlent traite traitent concerne concernent quelque quelques certain certa
 cela celui celle ceux celles ainsi alors donc mais même selon lorsqu lorsque quand comment pourquoi
 """.split())
 _ENDINGS = [("ité", "ity"), ("ités", "ities"), ("iques", "ics"), ("ique", "ic"), ("ie", "y"), ("ies", "ies"),
-            ("nelle", "nal"), ("nel", "nal"), ("nels", "nal"), ("elle", "al"), ("el", "al"), ("aire", "ary"),
+            ("nnelles", "nal"), ("nnelle", "nal"), ("nnels", "nal"), ("nnel", "nal"), ("elles", "al"),
+            ("elle", "al"), ("els", "al"), ("el", "al"), ("aires", "ary"), ("aire", "ary"),
             ("ifs", "ive"), ("if", "ive"), ("ive", "ive"), ("isme", "ism"), ("iste", "ist"), ("eux", "ous"),
             ("isé", "ized"), ("isée", "ized"), ("ées", "ed"), ("ée", "ed"), ("é", "ed"), ("és", "ed"),
             ("er", ""), ("er", "e"), ("s", ""), ("x", ""), ("", "")]
 _WORD = re.compile(r"[\w'’-]+")
 _FRENCH_HINT = re.compile(r"[àâçéèêëîïôûùüÿœ]|\b(?:les|des|une|quel|quels|quelle|quelles|sur|dans|pour|avec|"
-                          r"travaux|articles?|qui|est|sont|du|aux)\b", re.I)
+                          r"travaux|articles?|qui|est|sont|du|aux|de|la|le|et|ou)\b", re.I)
 
 
 def fold(word: str) -> str:
