@@ -1,4 +1,4 @@
-"""recruitbot's command line: ingest | search | ask | find | draft | chat | eval | serve | add | refresh."""
+"""recruitbot's command line: ingest | search | ask | find | fit | draft | chat | eval | serve | add | refresh."""
 
 from __future__ import annotations
 
@@ -243,3 +243,4 @@ def run() -> None:
 from bot import cli_assistant  # noqa: E402,F401
 from bot import cli_pipeline  # noqa: E402,F401
 from bot import cli_sources  # noqa: E402,F401
+from bot import cli_fit  # noqa: E402,F401

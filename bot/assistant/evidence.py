@@ -1,35 +1,31 @@
 """Is the evidence for a topic within a candidate's papers strong enough to answer?
 
-A similarity threshold over all papers cannot tell a real question from a topic the candidate never
-worked on: other people's papers on the topic always score well. Comparing the candidate's best paper
-with the best paper in the whole corpus can: when the candidate has worked on it, their paper is
-among the best there are.
+A similarity threshold cannot tell a real question from a topic the candidate never worked on: other
+people's papers on the topic always score well. The affinity model's paper relevance can: it compares each
+of the candidate's papers with the best the whole corpus has for the query, by both retrievers, and turns
+that into a probability fitted offline on labels made from the corpus (bench/calibration.py; no evaluation
+question was used). The candidate has something on the topic when their best paper is more likely on it
+than not.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import numpy as np
-
-
-# Measured on the dev questions: topics a candidate never worked on reach at most 1.19, real questions
-# about their papers at least 1.42 (English). The bar sits between.
-STRONG = 1.3
-# Non-English questions: BM25 sees no shared words and the English embedder is weaker, so only the
-# dense ratio is used, with a lower bar, and the answer says it is unsure.
-PLAUSIBLE_DENSE = 0.55
+from bot.assistant.affinity import RELEVANT, PaperScore, TopicScores
 
 
 @dataclass
 class Evidence:
-    """How well the candidate's best paper fits the query, absolutely and against the whole corpus."""
+    """How well the candidate's best paper fits the query, absolutely, against the whole corpus, and calibrated."""
 
     paper_id: str | None
     dense: float
     dense_global: float
     lexical: float
     lexical_global: float
+    probability: float = 0.0
+    papers: list[PaperScore] = field(default_factory=list)
 
     @property
     def dense_ratio(self) -> float:
@@ -41,30 +37,34 @@ class Evidence:
 
     @property
     def strength(self) -> float:
-        """Sum of both ratios: 2 when the candidate's paper is the corpus's best match for both retrievers."""
-        return self.dense_ratio + self.lexical_ratio
+        """The calibrated probability that the candidate's best paper is on the topic."""
+        return self.probability
 
-    def strong(self, bar: float = STRONG) -> bool:
-        """The candidate's best paper is close to the best the whole corpus has, by both retrievers together."""
-        return self.paper_id is not None and self.strength >= bar
+    @property
+    def matching(self) -> list[str]:
+        """The candidate's papers more likely on the topic than not, most likely first."""
+        return [p.paper_id for p in self.papers if p.probability >= RELEVANT]
+
+    def strong(self, bar: float = RELEVANT) -> bool:
+        """The candidate's best paper is on the topic with probability at least ``bar`` (even odds by default)."""
+        return self.paper_id is not None and self.probability >= bar
 
     def plausible(self) -> bool:
-        """For questions the English-only retrievers cannot read well: the dense ratio alone, leniently."""
-        return self.paper_id is not None and self.dense_ratio >= PLAUSIBLE_DENSE
+        """Kept for callers of the former two-bar rule: the same calibrated decision as ``strong``.
+
+        Non-English questions are read through the glossary of bot/knowledge/retrieve.py before they get here.
+        """
+        return self.strong()
 
 
 def measure(kb, query: str, people: list[str]) -> Evidence:
     """Evidence for ``query`` within ``people``'s papers."""
-    searcher = kb.searcher
-    own = searcher.dense(query, people)
-    if not own:
+    scores = TopicScores(kb, query)
+    papers = sorted((s for person in people for s in scores.person(person)),
+                    key=lambda s: (-s.probability, -s.dense, s.paper_id))
+    if not papers:
         return Evidence(None, 0.0, 0.0, 0.0, 0.0)
-    best_global = searcher.dense(query, None, 5)
-    scores = searcher.bm25_scores(query)
-    own_rows = [searcher._row[c] for p in people for c in kb.catalog.chunks_of(p) if c in searcher._row]
-    lexical = float(scores[own_rows].max()) if own_rows else 0.0
-    return Evidence(
-        paper_id=own[0][0], dense=float(own[0][1]),
-        dense_global=max(float(best_global[0][1]) if best_global else 0.0, float(own[0][1])),
-        lexical=lexical, lexical_global=float(np.max(scores)) if len(scores) else 0.0,
-    )
+    best = papers[0]
+    dense_global = max(scores.dense_best, max(p.dense for p in papers))
+    return Evidence(paper_id=best.paper_id, dense=best.dense, dense_global=dense_global, lexical=best.lexical,
+                    lexical_global=scores.lexical_best, probability=best.probability, papers=papers)

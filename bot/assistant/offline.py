@@ -41,4 +41,3 @@ def _answer(text: str, cited: list[Paper], candidates: list[str], intent: str, r
                   intent=intent, engine=OFFLINE_LABEL, warnings=warnings or [])
 
 
-UNSURE_NOTICE = "The question is not in English, which the offline engine reads poorly: check this match."

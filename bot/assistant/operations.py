@@ -10,12 +10,11 @@ import re
 from collections import Counter
 
 from bot.assistant.evidence import measure
-from bot.assistant.intent import language_of
-from bot.assistant.offline import UNSURE_NOTICE, _name_list, _ref, _where, best_sentence
+from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family
-from bot.knowledge.retrieve import clean_query
+from bot.knowledge.retrieve import clean_query, to_english
 from bot.models import Answer, Candidate, Citation, Paper
 
 # Within one person's papers, a paper is listed as on the topic when its title names the topic, or when its
@@ -143,9 +142,9 @@ def title_holds(title: str, topic: str) -> bool:
 
 
 def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tuple[list[Paper], list[str], str]:
-    """The person's papers on the request's topic, best first, and how far the evidence holds:
-    "strong", "unsure" (a question the English retrievers read poorly, matched by meaning alone) or ""."""
-    query = request.query or clean_query(request.topic)
+    """The person's papers on the request's topic, best first, and whether the evidence holds ("strong" or ""):
+    a French question is searched with its English terms (bot/knowledge/french.py)."""
+    query = to_english(kb, request.query or clean_query(request.topic))
     allowed = {p.id for p in pool}
     ranking = [(p, s) for p, s in kb.searcher.rank(query, [person.id]) if p in allowed]
     ranked = [p for p, _ in ranking]
@@ -159,8 +158,6 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
         chosen = [kb.catalog.papers[p] for p, s in ranking
                   if s >= RELATIVE_BAR * top or title_holds(expand(kb.catalog.papers[p].title, known), topic)]
         return chosen[:LIST_MAX], ranked, "strong"
-    if language_of(query) != "en" and evidence.plausible():
-        return [kb.catalog.papers[p] for p in ranked[:3]], ranked, "unsure"
     return [], ranked, ""
 
 
@@ -172,13 +169,12 @@ def papers(kb, person: Candidate, request: Request) -> Answer:
         chosen, ranked, holds = on_topic(kb, person, request, pool)
         if not holds:
             return nothing_for(kb, person, request, "papers")
-        warnings = [UNSURE_NOTICE] if holds == "unsure" else []
         top = chosen[0]
         text = (f"{person.name}'s papers{_filters(request)}: {len(chosen)} in the knowledge base. The closest is "
                 f"{_ref(top)} ({_where(top)}) [1]: {best_sentence(top, request.topic)}")
         if len(chosen) > 1:
             text += "\nAlso on it:\n" + _listing(chosen[1:], 2)
-        return answer(text, chosen, [person.id], "papers", ranked=ranked, warnings=warnings)
+        return answer(text, chosen, [person.id], "papers", ranked=ranked)
     shown = pool[:LIST_MAX]
     more = f"\n… and {len(pool) - len(shown)} more." if len(pool) > len(shown) else ""
     text = f"{person.name}'s papers{_filters(request)}: {len(pool)} in the knowledge base, newest first.\n"

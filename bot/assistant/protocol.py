@@ -39,6 +39,7 @@ class CandidateHit(BaseModel):
     candidate: Candidate
     score: float
     evidence: list[Citation] = Field(default_factory=list)
+    matching: int = Field(default=0, description="How many of their papers are on the topic (calibrated).")
 
 
 class Conversation(BaseModel):

@@ -54,6 +54,8 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         if op == "draft":
             return ops.answer("Whom should I write to? Name a candidate.", [], [], "draft", status="clarify")
         return topic_answer(kb, request)
+    if op == "fit":
+        return fit_answer(kb, people, request)
     person = kb.catalog.candidates[people[0]]
     if op == "draft":
         draft = assistant.draft(person.id, channel=request.channel or "email", language=request.language,
@@ -77,8 +79,6 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         return ops.profile(kb, person)
     if op == "dossier":
         return ops.dossier(kb, person, request.field)
-    if op == "fit":
-        return fit_answer(kb, person, request)
     return ops.papers(kb, person, request)
 
 
@@ -140,9 +140,32 @@ def found(kb, request: Request, hits: list[CandidateHit]) -> Answer:
                       [h.candidate.id for h in hits], "find")
 
 
-def fit_answer(kb, person, request: Request) -> Answer:
-    """How well a person's papers match a role: their papers on it, as evidence."""
-    return ops.papers(kb, person, request)
+def fit_answer(kb, people: list[str], request: Request) -> Answer:
+    """How well each person's papers match a role or topic: the affinity model's score, their papers on it."""
+    from bot.assistant.affinity import rank
+    from bot.knowledge.retrieve import to_english
+
+    text = request.topic or request.purpose
+    if not text:
+        return ops.answer("For what role or topic? \"How good a fit is NAME for speech translation?\"", [],
+                          people, "fit", status="clarify")
+    fits = rank(kb, people, to_english(kb, text))
+    cited: list[Paper] = []
+    lines = []
+    for number, fit in enumerate(fits, 1):
+        person = kb.catalog.candidates[fit.candidate_id]
+        refs = []
+        for paper_id in fit.evidence[:2]:
+            paper = kb.catalog.papers[paper_id]
+            if paper not in cited:
+                cited.append(paper)
+            refs.append(f"[{cited.index(paper) + 1}]")
+        matching = f"{fit.matching} paper{'s' if fit.matching != 1 else ''} on it"
+        lines.append(f"{number}. {person.name}: fit {fit.score:.2f}, {matching}" + (f", closest {' '.join(refs)}"
+                                                                                   if refs else ""))
+    head = (f"How {'these people fit' if len(fits) > 1 else 'well ' + kb.catalog.candidates[fits[0].candidate_id].name + ' fits'} "
+            f"{text} (fit: how close their best papers are, 0 to 1):")
+    return ops.answer(head + "\n" + "\n".join(lines), cited, [f.candidate_id for f in fits], "fit")
 
 
 def draft_answer(kb, draft: Draft) -> Answer:

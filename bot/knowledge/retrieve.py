@@ -1,16 +1,24 @@
-"""From a recruiter's question to ranked papers: resolve the candidate, clean the query, search."""
+"""From a recruiter's question to ranked papers: resolve the candidate, clean the query, search.
+
+A question in French is searched through its English terms (bot/knowledge/french.py): the papers and both
+retrievers are English.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from bot.knowledge import french
 from bot.knowledge.search import Mode, Ranking
 
 # Words that frame a question but say nothing about the work itself.
 _FRAME = re.compile(
     r"(?<![\w-])(which|what|who|where|when|whose|of|his|her|their|paper|papers|article|articles|work|works|study|"
-    r"publish(?:ed)?|quel(?:le|s|les)?|travail|travaux|de|d)(?![\w-])", re.IGNORECASE)
+    r"publish(?:ed)?|quel(?:le|s|les)?|travail|travaux|de|d|"
+    # Question grammar: it says nothing about the work, and the calibrated relevance reads absolute cosines.
+    r"has|have|had|does|did|do|is|are|was|were|any|anything|ever|on|about|the|a|an|in year|in venue|can you|"
+    r"pull up|tell me|show me)(?![\w-])", re.IGNORECASE)
 
 
 @dataclass
@@ -30,6 +38,28 @@ def clean_query(remainder: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[?!]", " ", text)).strip() or remainder
 
 
+_VOCABULARY: dict[int, tuple[int, set[str]]] = {}
+
+
+def vocabulary(kb) -> set[str]:
+    """The lower-case words of the corpus's papers, built on first use and again when the papers change."""
+    papers = kb.catalog.papers
+    cached = _VOCABULARY.get(id(kb.catalog))
+    if cached is None or cached[0] != len(papers):
+        words: set[str] = set()
+        for paper in papers.values():
+            words.update(re.findall(r"[a-z][a-z-]+", paper.text().lower()))
+        cached = _VOCABULARY[id(kb.catalog)] = (len(papers), words)
+    return cached[1]
+
+
+def to_english(kb, text: str) -> str:
+    """The text itself when it is English; its English search terms when it is French."""
+    if not french.is_french(text):
+        return text
+    return french.to_english(text, vocabulary(kb)) or text
+
+
 def retrieve(kb, question: str, k: int = 10, mode: Mode = "hybrid", people: list[str] | None = None) -> Retrieval:
     """Ranks papers for a question; within the named candidate's papers when one is named.
 
@@ -37,7 +67,7 @@ def retrieve(kb, question: str, k: int = 10, mode: Mode = "hybrid", people: list
     """
     resolution = kb.resolve(question)
     named = [p for p in resolution.ids if p in kb.catalog.candidates]
-    query = clean_query(resolution.remainder)
+    query = clean_query(to_english(kb, resolution.remainder))
     result = Retrieval(query=query, candidate_ids=named or list(people or []), choices=resolution.choices)
     if result.candidate_ids:
         result.restricted = True

@@ -103,7 +103,8 @@ class HybridSearcher:
             hit = self._person_vectors.get(person_id)
         if hit is None:
             # By primary key: a metadata filter ($contains on author_ids) scans, ~60 ms at 100k chunks.
-            chunk_ids = self.catalog.chunks_of(person_id)
+            # dict.fromkeys: a paper that lists the same person twice would repeat its chunks (Chroma refuses).
+            chunk_ids = list(dict.fromkeys(self.catalog.chunks_of(person_id)))
             hit = (chunk_ids, self.store.vectors(chunk_ids) if chunk_ids else np.zeros((0, 384), np.float32))
             with self._cache_lock:
                 self._person_vectors[person_id] = hit

@@ -13,7 +13,7 @@ from telegram.request import BaseRequest
 from bot import health
 from bot.assistant.protocol import AssistantProtocol
 from bot.settings import Settings
-from bot.telegram import add, admin, ask, candidates, documents, draft, pipeline, sources, welcome
+from bot.telegram import add, admin, ask, candidates, documents, draft, fit, pipeline, sources, welcome
 from bot.telegram.access import guard
 from bot.telegram.concurrency import ChatOrderedProcessor
 from bot.telegram.context import CONTEXT_TYPES, RecruitApplication
@@ -67,7 +67,7 @@ def build_application(
     # The pipeline goes first: its /forget (every store) replaces admin's (knowledge base only).
     pipeline.register(application)
     add.register(application)  # /add, /refresh, typed choice numbers (before ask's free text), refresh job
-    for feature in (welcome, ask, sources, candidates, draft, admin, documents):
+    for feature in (welcome, ask, sources, candidates, draft, admin, documents, fit):
         application.add_handlers(feature.handlers())
     application.add_handlers(welcome.fallback_handlers())
     application.add_error_handler(report_error)

@@ -21,6 +21,7 @@ COMMANDS = [
     BotCommand("help", "How to use it"),
     BotCommand("ask", "Ask about candidates and their papers"),
     BotCommand("find", "Find candidates for a topic"),
+    BotCommand("fit", "How well candidates fit a role: NAME[, NAME…]: ROLE"),
     BotCommand("draft", "Draft a first-contact message"),
     BotCommand("candidate", "A candidate's dossier"),
     BotCommand("papers", "A candidate's papers"),

@@ -245,3 +245,22 @@ def test_the_paper_in_the_conversation_is_never_given_to_someone_who_did_not_wri
     answer = assistant.ask("Who were Yejin Choi's co-authors on it?", conversation)
     assert "Yejin Choi is not an author of" in answer.text
     assert "Yejin Choi's co-authors were" not in answer.text
+
+
+def test_how_well_people_fit_a_role_comes_with_their_papers_on_it(assistant, full_kb):
+    one = assistant.ask("How good a fit is Tie-Yan Liu for our non-autoregressive translation team?")
+    assert one.status == "answered" and one.candidate_ids == [LIU] and "fit" in one.text
+    assert one.citations and all(LIU in c.paper.author_ids for c in one.citations)
+    many = assistant.ask("Rank Yejin Choi and Tie-Yan Liu for a role on non-autoregressive translation")
+    assert many.candidate_ids == [LIU, CHOI]
+
+
+def test_nobody_is_found_for_a_topic_nobody_has_worked_on(assistant):
+    answer = assistant.ask("Which researchers here have worked on protein folding?")
+    assert answer.status == "not_found" and answer.citations == [] and answer.candidate_ids == []
+
+
+def test_found_candidates_carry_their_real_count_of_matching_papers(assistant):
+    answer = assistant.ask("Who has worked on simultaneous translation?")
+    counts = [int(n) for n in re.findall(r"— (\d+) matching paper", answer.text)]
+    assert counts and counts == sorted(counts, reverse=True) and len(set(counts)) > 1

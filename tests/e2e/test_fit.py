@@ -1,0 +1,100 @@
+"""The affinity model over the bundled knowledge: fit, calibrated evidence, find's cut-off and counts, `fit` CLI."""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from bot.assistant.affinity import RELEVANT, fit, rank, soft_max
+from bot.assistant.evidence import measure
+from bot.assistant.finder import find_candidates
+from bot.cli import app
+
+
+def test_soft_max_lies_between_the_mean_and_the_maximum_and_rewards_several_matches():
+    one = np.array([0.6, 0.1, 0.1, 0.1])
+    two = np.array([0.6, 0.55, 0.1, 0.1])
+    assert one.mean() < soft_max(one) < one.max()
+    assert soft_max(two) > soft_max(one)
+    assert soft_max(one, temperature=1e-3) == pytest.approx(0.6, abs=1e-2)
+
+
+def test_a_researchers_own_abstract_fits_them_better_than_an_unrelated_text(full_kb):
+    paper = full_kb.catalog.papers["N18-2078"]
+    own = fit(full_kb, "ivan-titov", paper.abstract)
+    unrelated = fit(full_kb, "ivan-titov", "Crop rotation schedules for wheat farms in dry climates.")
+    assert own.score > unrelated.score + 0.2
+    assert own.evidence[0] == "N18-2078"
+    assert all("ivan-titov" in full_kb.catalog.papers[p].author_ids for p in own.evidence + unrelated.evidence)
+
+
+def test_rank_orders_people_by_fit_and_counts_their_papers_on_the_topic(full_kb):
+    fits = rank(full_kb, ["jason-weston", "ivan-titov"], "semantic role labeling with graph neural networks")
+    assert [f.candidate_id for f in fits] == ["ivan-titov", "jason-weston"]
+    assert fits[0].matching >= 1 and fits[1].matching == 0
+
+
+def test_evidence_is_strong_for_a_candidates_topic_and_not_for_one_nobody_has(full_kb):
+    assert measure(full_kb, "graph convolutional networks for semantic role labeling", ["ivan-titov"]).strong()
+    absent = measure(full_kb, "protein folding", ["ivan-titov"])
+    assert not absent.strong() and absent.probability < RELEVANT and absent.matching == []
+
+
+def test_find_returns_nobody_for_a_topic_off_the_corpus(full_kb):
+    assert find_candidates(full_kb, "Who has worked on protein folding?") == []
+    assert find_candidates(full_kb, "who has experience with galaxy formation") == []
+
+
+def test_find_counts_real_matching_papers_and_cites_only_the_candidates_own(full_kb):
+    hits = find_candidates(full_kb, "Which candidates have worked on speech translation?", 10)
+    assert hits and len({h.matching for h in hits}) > 1, "counts differ from person to person"
+    for hit in hits:
+        assert hit.matching >= 1 and hit.evidence
+        assert all(hit.candidate.id in c.paper.author_ids for c in hit.evidence)
+    assert [h.matching for h in hits] == sorted((h.matching for h in hits), reverse=True)
+
+
+def test_a_french_topic_finds_the_same_field(full_kb):
+    english = {h.candidate.id for h in find_candidates(full_kb, "speech translation", 10)}
+    french = {h.candidate.id for h in find_candidates(full_kb, "traduction de la parole", 10)}
+    assert len(english & french) >= 5
+
+
+@pytest.fixture
+def env(full_kb, monkeypatch):
+    monkeypatch.setenv("RECRUITBOT_DATA_DIR", str(full_kb.settings.data_dir))
+    monkeypatch.setenv("RECRUITBOT_STORE__PATH", str(full_kb.settings.store.path))
+    return full_kb
+
+
+def run(*args):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_fit_jsonl_scores_each_line_and_answers_bad_lines_with_error_records(env, tmp_path):
+    requests = tmp_path / "pairs.jsonl"
+    requests.write_text("\n".join([
+        json.dumps({"id": "a", "candidate": "ivan-titov", "text": "semantic role labeling"}),
+        json.dumps({"id": "b", "candidate": "Ivan Titov", "text": "semantic role labeling"}),
+        "{not json",
+        json.dumps({"id": "d", "candidate": "Zhang", "text": "dialogue"}),
+        json.dumps({"id": "e", "candidate": "Nobody Withthisname", "text": "dialogue"}),
+        json.dumps({"id": "f", "candidate": "ivan-titov"}),
+    ]) + "\n")
+    result = run("fit", "--jsonl", str(requests))
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    a, b, c, d, e, f = [json.loads(line) for line in result.stdout.splitlines()]
+    assert a["candidate_id"] == b["candidate_id"] == "ivan-titov" and a["score"] == b["score"]
+    assert a["evidence"] and all("ivan-titov" in env.catalog.papers[p].author_ids for p in a["evidence"])
+    assert c["line"] == 3 and "not valid JSON" in c["error"]
+    assert d["id"] == "d" and "several candidates" in d["error"]
+    assert e["id"] == "e" and "no candidate matches" in e["error"]
+    assert f["id"] == "f" and "'text'" in f["error"]
+
+
+def test_fit_of_one_name_prints_json_or_a_clear_error(env):
+    record = json.loads(run("fit", "Ivan Titov", "semantic role labeling", "--json").stdout)
+    assert record["candidate_id"] == "ivan-titov" and record["evidence"]
+    missing = run("fit", "Nobody Withthisname", "dialogue")
+    assert missing.exit_code == 1 and "no candidate matches" in missing.output

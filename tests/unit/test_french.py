@@ -1,0 +1,28 @@
+"""French questions become English search terms: glossary phrases, glossary words, cognates the corpus uses."""
+
+from bot.knowledge.french import cognate, is_french, to_english
+
+VOCABULARY = {"ontology", "quality", "conversational", "generative", "vocabulary", "interface", "strategy"}
+
+
+def test_field_terms_are_translated_longest_first_and_names_kept():
+    text = to_english("Quels travaux de Marie Curie portent sur la traduction automatique neuronale à faibles "
+                      "ressources ?", VOCABULARY)
+    assert text == "Marie Curie neural machine translation low-resource"
+
+
+def test_regular_endings_map_to_words_the_corpus_uses_and_nothing_else():
+    assert cognate("ontologie", VOCABULARY) == "ontology"
+    assert cognate("conversationnels", VOCABULARY) == "conversational"
+    assert cognate("génératif", VOCABULARY) == "generative"
+    assert cognate("fromage", VOCABULARY) is None  # no English word of the corpus: dropped, not guessed
+
+
+def test_elisions_and_grammar_words_go_glossary_words_stay():
+    text = to_english("l'apprentissage d'une stratégie pour les systèmes de dialogue", VOCABULARY)
+    assert text == "learning strategy dialogue systems"
+
+
+def test_english_is_not_taken_for_french():
+    assert not is_french("Which of Ivan Titov's papers are on semantic parsing?")
+    assert is_french("Quels articles de Ivan Titov portent sur l'analyse sémantique ?")
