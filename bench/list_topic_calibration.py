@@ -38,7 +38,7 @@ def topics(kb, person: str) -> dict[str, set[str]]:
 
 def title_rule_table(kb, cases_people) -> None:
     """The shipped rule: every paper whose title holds the topic's stems, plus those scoring above the bar."""
-    from bot.assistant.operations import acronyms, expand, title_holds
+    from bot.assistant.topics import acronyms, expand, title_holds
 
     known = acronyms(kb)
 

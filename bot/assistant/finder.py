@@ -26,6 +26,19 @@ def topic_of(question: str) -> str:
     return re.sub(r"\s+", " ", _FRAME.sub(" ", question)).strip(" ?.,") or question
 
 
+# A topic nobody has worked on still finds loose matches ("materials discovery" -> "intent discovery"): at least
+# one evidence paper must hold this share of the topic's content words, acronyms written out.
+SAID = 2 / 3
+
+
+def said_anywhere(kb, topic: str, papers) -> bool:
+    """Some paper among the evidence speaks of the topic in its own words, not only of one word of it."""
+    from bot.assistant.topics import acronyms, coverage, expand
+
+    known = acronyms(kb)
+    return any(coverage(expand(paper.text(), known), topic) >= SAID for paper in papers)
+
+
 def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> list[CandidateHit]:
     """Candidates with at least one paper on the topic, by how many they have.
 
@@ -60,5 +73,7 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> lis
         evidence[person] = [Citation(paper=kb.catalog.papers[s.paper_id], score=round(s.probability, 4))
                             for s in papers if s.probability >= RELEVANT]
     ranked = sorted((p for p in matching if matching[p]), key=lambda p: (-matching[p], -expected[p], p))[:k]
+    if not said_anywhere(kb, topic, [c.paper for p in ranked for c in evidence[p][:3]]):
+        return []
     return [CandidateHit(candidate=candidates[p], score=round(expected[p], 4), evidence=evidence[p][:3],
                          matching=matching[p]) for p in ranked]

@@ -12,6 +12,7 @@ from collections import Counter
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
+from bot.assistant.topics import acronyms, expand, phrase_holds, title_holds, TITLE_STOP
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family
 from bot.knowledge.retrieve import clean_query, to_english
@@ -83,82 +84,30 @@ def nothing_for(kb, person: Candidate, request: Request, op: str) -> Answer:
     return answer(text, [], [person.id], op, status="not_found", ranked=[])
 
 
-_STEM = None
-
-
-def _stems(text: str) -> set[str]:
-    global _STEM
-    if _STEM is None:
-        import Stemmer
-
-        _STEM = Stemmer.Stemmer("english")
-    words = [w for w in re.findall(r"[a-z][a-z0-9]+", text.lower()) if w not in _TITLE_STOP]
-    return set(_STEM.stemWords(words))
-
-
-_TITLE_STOP = set("a an the of for in on and or to with from by via using its is are be at as into about "
-                  "paper papers work research".split())
-
-
-_DEFINED = re.compile(r"\(([A-Z][A-Za-z]{1,6}?)s?\)")
-_ACRONYMS: dict[int, dict[str, str]] = {}
-
-
-def acronyms(kb) -> dict[str, str]:
-    """Acronyms the abstracts define ("Out-of-Domain (OOD)"), lowercased: 'ood' -> 'out-of-domain'."""
-    key = id(kb.catalog.data)
-    if key not in _ACRONYMS:
-        found: dict[str, str] = {}
-        for paper in kb.catalog.papers.values():
-            text = paper.abstract
-            for match in _DEFINED.finditer(text):
-                short = match.group(1).lower()
-                words = re.findall(r"[A-Za-z][\w-]*", text[max(0, match.start() - 80):match.start()])[-6:]
-                for n in range(1, len(words) + 1):
-                    phrase = words[-n:]
-                    if "".join(part[0] for w in phrase for part in w.split("-") if part).lower() == short:
-                        found.setdefault(short, " ".join(phrase).lower())
-                        break
-        _ACRONYMS.clear()
-        _ACRONYMS[key] = found
-    return _ACRONYMS[key]
-
-
-def expand(title: str, known: dict[str, str]) -> str:
-    """The title with the acronyms the corpus defines written out beside them."""
-    return re.sub(r"\b([A-Z][A-Za-z]{1,6}?)s?\b", lambda m: f"{m.group()} {known.get(m.group(1).lower(), '')}"
-                  if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), title)
-
-
-def title_holds(title: str, topic: str) -> bool:
-    """Every content word of the topic, or of one of its parts ("X and Y", "X or Y"), stemmed, is in the
-    title: a paper on the topic by its own name."""
-    have = _stems(title.replace("-", " ") + " " + title)
-    for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", topic):
-        wanted = _stems(part)
-        if wanted and wanted <= have:
-            return True
-    return False
-
-
 def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tuple[list[Paper], list[str], str]:
     """The person's papers on the request's topic, best first, and whether the evidence holds ("strong" or ""):
     a French question is searched with its English terms (bot/knowledge/french.py)."""
-    query = to_english(kb, request.query or clean_query(request.topic))
+    asked = request.query or clean_query(request.topic)
+    query = to_english(kb, asked)
     allowed = {p.id for p in pool}
-    ranking = [(p, s) for p, s in kb.searcher.rank(query, [person.id]) if p in allowed]
+    fused: dict[str, float] = {}
+    for text in dict.fromkeys((query, asked)):  # a French question: its English terms, and its own words
+        for paper_id, score in kb.searcher.rank(text, [person.id]):
+            fused[paper_id] = fused.get(paper_id, 0.0) + score
+    ranking = sorted(((p, s) for p, s in fused.items() if p in allowed), key=lambda item: -item[1])
     ranked = [p for p, _ in ranking]
     if not ranking:
         return [], ranked, ""
-    evidence = measure(kb, query, [person.id])
-    if evidence.strong():
+    topic = to_english(kb, request.topic) if request.topic else query
+    known = acronyms(kb)
+    if measure(kb, query, [person.id]).strong():
         top = ranking[0][1] or 1.0
-        topic = request.topic or query
-        known = acronyms(kb)
         chosen = [kb.catalog.papers[p] for p, s in ranking
                   if s >= RELATIVE_BAR * top or title_holds(expand(kb.catalog.papers[p].title, known), topic)]
         return chosen[:LIST_MAX], ranked, "strong"
-    return [], ranked, ""
+    # The calibrated model doubts it, but a paper that says the topic in so many words is on it.
+    said = [kb.catalog.papers[p] for p in ranked if phrase_holds(expand(kb.catalog.papers[p].text(), known), topic)]
+    return (said[:LIST_MAX], ranked, "said") if said else ([], ranked, "")
 
 
 def papers(kb, person: Candidate, request: Request) -> Answer:
@@ -305,7 +254,7 @@ def themes(papers: list[Paper], n: int = 5) -> list[str]:
     return chosen
 
 
-_THEME_STOP = _TITLE_STOP | set("neural model models learning via using towards toward approach method methods "
+_THEME_STOP = TITLE_STOP | set("neural model models learning via using towards toward approach method methods "
                                 "task tasks study based new improving improved better large language leveraging case towards "
                                 "simple effective efficient analysis evaluating evaluation".split())
 

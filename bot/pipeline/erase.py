@@ -129,9 +129,21 @@ def remove_uploads(kb: Any, data_dir: Path, candidate_id: str) -> int:
         prefixes = [str(f) for f in folders] + [str(f.resolve()) for f in folders]
         stale = [path for path in catalog.data.sources
                  if any(path == p or path.startswith(p + "/") for p in prefixes)]
+        others = {p for key, record in catalog.data.sources.items() if key not in stale for p in record.paper_ids}
+        gone_chunks: list[str] = []
         for path in stale:
-            catalog.data.sources.pop(path)
+            record = catalog.data.sources.pop(path)
+            for paper_id in set(record.paper_ids) - others:  # papers only these files brought go with them
+                catalog.papers.pop(paper_id, None)
+                for chunk_id in record.chunk_ids:
+                    chunk = catalog.data.chunks.get(chunk_id)
+                    if chunk is not None and chunk.paper_id == paper_id:
+                        catalog.data.chunks.pop(chunk_id)
+                        gone_chunks.append(chunk_id)
+        if gone_chunks and getattr(kb, "store", None) is not None:
+            kb.store.delete(gone_chunks)
         if stale:
+            catalog.changed()
             catalog.save()
     return removed
 

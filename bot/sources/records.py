@@ -108,7 +108,7 @@ def write(data_dir: Path, state: SyncState, taken: set[str]) -> list[Path]:
     where = folder(data_dir, state.person_id)
     kept = [w for k, w in state.works.items() if k not in set(state.dropped)]
     kept.sort(key=lambda w: (-(w.year or 0), w.key))
-    lines = [to_paper(w, state.person_id, state.name, taken).model_dump_json(exclude={"source"}) for w in kept]
+    lines = [to_paper(w, state.person_id, state.name, taken).model_dump_json(exclude={"source", "private"}) for w in kept]
     _atomic(where / PAPERS_FILE, "".join(line + "\n" for line in lines))
     dossier = {"id": state.person_id, "name": state.name, "source_ids": dict(state.source_ids)}
     if state.name_variants:

@@ -65,8 +65,8 @@ async def greet(update: Update, context: RecruitContext) -> None:
 async def show_help(update: Update, context: RecruitContext) -> None:
     """Lists what can be asked, with examples from the loaded knowledge, and the commands the user may use."""
     role = context.access.role(context.bot_data, update.effective_user.id)
-    examples = getattr(context.assistant, "help", None)
     text = help_text(role)
+    examples = getattr(context.assistant, "help", None) if role is not None else None  # strangers learn nothing
     if callable(examples):
         text = escape(await asyncio.to_thread(examples)) + "\n\n" + text
     await send_html(context.bot, update.effective_chat.id, text)

@@ -181,9 +181,6 @@ def test_no_source_configured_is_a_clear_message(tmp_path):
     assert service.parse_ref(HOLT_ORCID) == ("orcid", HOLT_ORCID)
 
 
-@pytest.mark.xfail(strict=True, reason="bot.pipeline.erase.remove_uploads drops the catalog's source records of "
-                   "the removed files but not their co-authored papers, whose `source` path names the person's "
-                   "uploads folder; the lead merges that fix (see the issue-12 report)")
 def test_forgetting_an_imported_person_leaves_no_trace(env, tmp_path):
     from bot.assistant.drafting import Company
     from bot.assistant.service import Assistant

@@ -22,11 +22,11 @@ async def test_a_stranger_is_refused_once_and_learns_nothing_about_candidates(ap
                      "/papers Yang Feng", "/draft Yang Feng", "/allow 6666 admin", "/forget Yang Feng"):
             api.push_text(STRANGER_ID, text)
         api.push_document(STRANGER_ID, make_pdf("A paper"), "paper.pdf", "application/pdf", "Yang Feng")
-        api.push_text(RECRUITER_ID, "/help")  # a known user's update, to know the stranger's are all processed
+        api.push_text(RECRUITER_ID, "/start")  # a known user's update (not the assistant's), to know the stranger's are all processed
         await api.wait_for(lambda: api.sent_to(RECRUITER_ID))
         refusal_message = api.sent_to(STRANGER_ID)[0]
         api.push_callback(STRANGER_ID, refusal_message, "src:1")
-        api.push_text(RECRUITER_ID, "/help")
+        api.push_text(RECRUITER_ID, "/start")
         await api.wait_for(lambda: len(api.sent_to(RECRUITER_ID)) == 2)
 
     replies = [c.params for c in api.calls
@@ -47,7 +47,7 @@ async def test_groups_are_answered_only_when_allowed_and_addressed(api, telegram
         api.push_text(RECRUITER_ID, "/help@recruit_test_bot", chat_id=ALLOWED_GROUP)
         # One chat's updates are handled in order, so /help's reply comes last.
         await api.wait_for(lambda: "/ask" in (api.sent_to(ALLOWED_GROUP) or [{"text": ""}])[-1]["text"])
-        api.push_text(RECRUITER_ID, "/help")
+        api.push_text(RECRUITER_ID, "/start")
         await api.wait_for(lambda: api.sent_to(RECRUITER_ID))
 
     answer, dossier, _help = api.sent_to(ALLOWED_GROUP)

@@ -1,0 +1,90 @@
+"""Whether a text names a topic in so many words: stems of the topic's content words, acronyms written out.
+
+These lexical checks stand beside the calibrated relevance of bot/assistant/affinity.py: a title or abstract
+that says the topic is on it whatever the model thinks, and a topic whose words no paper has is nobody's.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STEM = None
+
+
+def _stems(text: str) -> set[str]:
+    global _STEM
+    if _STEM is None:
+        import Stemmer
+
+        _STEM = Stemmer.Stemmer("english")
+    words = [w for w in re.findall(r"[a-z][a-z0-9]+", text.lower()) if w not in TITLE_STOP]
+    return set(_STEM.stemWords(words))
+
+
+TITLE_STOP = set("a an the of for in on and or to with from by via using its is are be at as into about "
+                  "paper papers work research".split())
+
+
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z]{1,6}?)s?\)")
+_ACRONYMS: dict[int, dict[str, str]] = {}
+
+
+def acronyms(kb) -> dict[str, str]:
+    """Acronyms the abstracts define ("Out-of-Domain (OOD)"), lowercased: 'ood' -> 'out-of-domain'."""
+    key = id(kb.catalog.data)
+    if key not in _ACRONYMS:
+        found: dict[str, str] = {}
+        for paper in kb.catalog.papers.values():
+            text = paper.abstract
+            for match in _DEFINED.finditer(text):
+                short = match.group(1).lower()
+                words = re.findall(r"[A-Za-z][\w-]*", text[max(0, match.start() - 80):match.start()])[-6:]
+                for n in range(1, len(words) + 1):
+                    phrase = words[-n:]
+                    if "".join(part[0] for w in phrase for part in w.split("-") if part).lower() == short:
+                        found.setdefault(short, " ".join(phrase).lower())
+                        break
+        _ACRONYMS.clear()
+        _ACRONYMS[key] = found
+    return _ACRONYMS[key]
+
+
+def expand(title: str, known: dict[str, str]) -> str:
+    """The title with the acronyms the corpus defines written out beside them."""
+    return re.sub(r"\b([A-Z][A-Za-z]{1,6}?)s?\b", lambda m: f"{m.group()} {known.get(m.group(1).lower(), '')}"
+                  if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), title)
+
+
+def title_holds(title: str, topic: str) -> bool:
+    """Every content word of the topic, or of one of its parts ("X and Y", "X or Y"), stemmed, is in the
+    title: a paper on the topic by its own name."""
+    have = _stems(title.replace("-", " ") + " " + title)
+    for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", topic):
+        wanted = _stems(part)
+        if wanted and wanted <= have:
+            return True
+    return False
+
+
+
+
+def _stem_list(text: str) -> list[str]:
+    _stems("")  # loads the stemmer
+    words = [w for w in re.findall(r"[a-z][a-z0-9]+", text.lower().replace("-", " ")) if w not in TITLE_STOP]
+    return _STEM.stemWords(words)
+
+
+def phrase_holds(text: str, topic: str) -> bool:
+    """The topic (or one of its parts) appears in the text as a phrase: its content words, stemmed, in a row."""
+    have = " " + " ".join(_stem_list(text)) + " "
+    for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", topic):
+        wanted = _stem_list(part)
+        if wanted and f" {' '.join(wanted)} " in have:
+            return True
+    return False
+
+
+def coverage(text: str, topic: str) -> float:
+    """The share of the topic's content words (stemmed) that the text holds."""
+    wanted = set(_stem_list(topic))
+    return len(wanted & set(_stem_list(text))) / len(wanted) if wanted else 0.0
