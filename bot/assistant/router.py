@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from bot.assistant import operations as ops
 from bot.assistant.offline import _ref, _where
@@ -10,6 +11,7 @@ from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit, Conversation
 from bot.assistant.understand.request import Request
 from bot.knowledge.retrieve import clean_query
 from bot.models import Answer, Citation, Draft, Paper
+from bot.text import sentences
 
 _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
                "draft", "with_coauthor", "together"}
@@ -24,7 +26,10 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         if conversation is None or conversation.draft is None:
             return ops.answer("There is no draft to change yet: ask for one first (\"draft an email to NAME\").",
                               [], [], "revise", status="clarify")
-        draft = assistant.revise(conversation.draft, request.revision or "regenerate", request.language)
+        before = conversation.draft
+        draft = assistant.revise(before, request.revision or "regenerate", request.language)
+        if request.revision == "shorter":
+            draft = shorter_than(draft, before)
         conversation.draft = draft
         return draft_answer(kb, draft)
     if op == "add":
@@ -166,6 +171,31 @@ def fit_answer(kb, people: list[str], request: Request) -> Answer:
     head = (f"How {'these people fit' if len(fits) > 1 else 'well ' + kb.catalog.candidates[fits[0].candidate_id].name + ' fits'} "
             f"{text} (fit: how close their best papers are, 0 to 1):")
     return ops.answer(head + "\n" + "\n".join(lines), cited, [f.candidate_id for f in fits], "fit")
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def shorter_than(draft: Draft, before: Draft) -> Draft:
+    """A draft asked to be shorter is shorter: when the revision kept every word, the longest sentence that
+    cites nothing and is neither the greeting nor the signature goes, then the next, until it is."""
+    body = draft.body
+    while _words(body) >= _words(before.body):
+        paragraphs = body.split("\n\n")
+        candidates = [(i, s) for i, para in enumerate(paragraphs[1:-1], 1) for s in sentences(para)
+                      if "“" not in s and "«" not in s]
+        if not candidates:  # then what a citing sentence says after the paper: "I read “T” (V), where you …"
+            cut = re.sub(r"([”»]\s*\([^)]*\)),[^.]*\.", r"\1.", body, count=1)
+            if cut == body:
+                break
+            body = cut
+            continue
+        i, sentence = max(candidates, key=lambda item: len(item[1]))
+        kept = paragraphs[i].replace(sentence, "").strip()
+        paragraphs = paragraphs[:i] + ([kept] if kept else []) + paragraphs[i + 1:]
+        body = "\n\n".join(paragraphs)
+    return draft if body == draft.body else draft.model_copy(update={"body": body})
 
 
 def draft_answer(kb, draft: Draft) -> Answer:

@@ -46,7 +46,8 @@ _CUES = {
                         r"to|for)\b|\b(?:message|e-?mail|note|intro|outreach|dm|inmail|letter)\b.*\b(?:to|for)\b|"
                         r"\b(?:r[ée]dige|[ée]cri[rsv]\w*)\b", re.I),
     "help": re.compile(r"^\W*/?help\b|\b(?:what can you do|capabilit\w*|commands?|how (?:can|do) (?:you|i)|"
-                       r"where do i start|features|what do you do|aide)\b", re.I),
+                       r"where do i (?:start|begin)|features|do you do|help me|get(?:ting)? started|first time|"
+                       r"how (?:does|do) (?:this|it) work|things (?:i can|to) ask|what are you|aide)\b", re.I),
     "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names)\b", re.I),
     "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
                            re.I),
@@ -286,6 +287,8 @@ class OfflineParser:
         else:
             allowed -= {"with_coauthor", "together", "top_coauthors", "venues", "profile", "dossier"} if not \
                 remembered else {"with_coauthor", "together"}
+        if not _CUES["help"].search(frame) and (request.topic or named):
+            allowed.discard("help")  # "any researchers doing chess engines?" asks for people, not for help
         if not has_draft:
             allowed.discard("revise")
         elif named == 0 and slots.revision(frame) and len(frame.split()) <= 14:
