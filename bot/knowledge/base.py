@@ -49,18 +49,41 @@ class KnowledgeBase:
         self.settings = settings
         self.signature = signature(settings)
         self._lock = threading.RLock()
+        self._again: list[tuple[Path, str | None, bool]] = []  # files to read again after an index rebuild
         with self.locked():
             self.store = ChromaStore(settings.store, self.signature, client=client)
             self.catalog = Catalog.load(self._catalog_path(), secret.load(settings.data_dir))
             self._normalise()
             self.reconcile()
+        self._read_again()
 
     def _normalise(self) -> None:
         if self.store.rebuilt or self.catalog.data.signature != self.signature:
-            self.catalog.data.sources.clear()  # the vectors are gone: every file must be read again
-            self.catalog.data.signature = self.signature
+            # The vectors are gone: every file must be read again, or its papers would be searched with none.
+            data = self.catalog.data
+            for key, record in data.sources.items():
+                papers = [data.papers[p] for p in record.paper_ids if p in data.papers]
+                owner = papers[0].author_ids[0] if key.endswith(".pdf") and papers and papers[0].author_ids else None
+                self._again.append((Path(key), owner, any(p.private for p in papers)))
+            data.sources.clear()
+            data.papers.clear()
+            data.chunks.clear()
+            data.dossiers.clear()
+            data.signature = self.signature
+            self.catalog.changed()
         if not self.catalog.data.ambiguous_ids and AMBIGUOUS_LIST.is_file():
             self.catalog.data.ambiguous_ids = json.loads(AMBIGUOUS_LIST.read_text())["excluded_ambiguous_names"]
+
+    def _read_again(self) -> None:
+        """After a rebuild: the files the old index held, read again with the owner and privacy they had."""
+        again, self._again = self._again, []
+        groups: dict[tuple[str | None, bool], list[Path]] = {}
+        for path, owner, private in again:
+            if path.exists():
+                groups.setdefault((owner, private), []).append(path)
+        for (owner, private), paths in groups.items():
+            logger.info("reading %d files again for the rebuilt index", len(paths))
+            self.ingest(paths, candidate=owner, private=private)
 
     @contextmanager
     def locked(self):
