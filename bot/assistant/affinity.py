@@ -143,7 +143,7 @@ class TopicScores:
             rows = np.argpartition(-self.bm25, top - 1)[:top]
             chunk_ids += [searcher._chunk_ids[r] for r in rows.tolist() if self.bm25[r] > 0]
         chunk_ids = list(dict.fromkeys(chunk_ids))
-        return self.score_chunks(chunk_ids, self.kb.store.vectors(chunk_ids) if chunk_ids else np.zeros((0, 384)))
+        return self.score_chunks(chunk_ids, searcher.chunk_vectors(chunk_ids))
 
 
 def fit(kb, person_id: str, text: str, vector: np.ndarray | None = None, calibrated: bool = False,

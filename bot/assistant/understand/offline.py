@@ -289,10 +289,12 @@ class OfflineParser:
                 remembered else {"with_coauthor", "together"}
         if not _CUES["help"].search(frame) and (request.topic or named):
             allowed.discard("help")  # "any researchers doing chess engines?" asks for people, not for help
+        if named == 0 and slots.revision(frame) and len(frame.split()) <= 14 and (has_draft or not request.topic
+                                                                                   or _CUES["draft"].search(frame)
+                                                                                   or re.search(r"\b(?:it|this|that)\b", frame)):
+            return "revise"  # "make it shorter": with no draft yet, the router says so
         if not has_draft:
             allowed.discard("revise")
-        elif named == 0 and slots.revision(frame) and len(frame.split()) <= 14:
-            return "revise"
         if not request.paper_id:
             allowed.discard("title")
         if request.venue:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.evaluation.matching import fuzzy_title_match, normalise, venue_mentions
-from bot.knowledge.names import fold
+from rapidfuzz import fuzz, process
+
+from bot.evaluation.matching import venue_mentions
+from bot.text import TITLE_MIN, fold, titles_match
 
 _YEAR = re.compile(r"(?<![\w.-])(19[89]\d|20[0-4]\d)(?![\w-])")
 _SINCE = re.compile(r"\b(?:since|after|starting(?: in| from)?|depuis|apr[eè]s)\s+(19[89]\d|20[0-4]\d)\b|"
@@ -126,8 +128,10 @@ class TitleIndex:
             if f" {key} " in folded:
                 return self._by_title[key], _locate(text, key)
         for match in _QUOTED.finditer(text):
-            quoted = normalise(next(g for g in match.groups() if g))
-            hits = [k for k in self._keys if fuzzy_title_match(quoted, k)]
+            quoted = fold(next(g for g in match.groups() if g))
+            # rapidfuzz's C loop narrows 3,000 titles to the near ones; the one title rule then decides.
+            near = process.extract(quoted, self._keys, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_MIN, limit=5)
+            hits = [key for key, _, _ in near if titles_match(quoted, key)]
             if hits:
                 return self._by_title[hits[0]], Span(match.start(), match.end(), hits[0])
         return [], None
