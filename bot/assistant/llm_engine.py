@@ -107,7 +107,8 @@ class LLMEngine:
             self._people = people_index(self.kb.catalog.papers.values())
         return self._people
 
-    def _material(self, keys: dict[str, Paper], candidate, language: str, extra: str = "", team: str = "") -> Material:
+    def _material(self, keys: dict[str, Paper], candidate, language: str, extra: str = "", team: str = "",
+                  trusted: str = "") -> Material:
         facts = Facts(keys, candidate, self.company, language, team)
         company_text = " ".join(_strings({k: v for k, v in self.company.items() if k != "sender"}))
         parts = [f"{p.title}. {', '.join(p.authors)}. {p.venue or ''} {p.year or ''}. "
@@ -115,7 +116,7 @@ class LLMEngine:
         if candidate is not None:
             parts += [candidate.name, *candidate.name_variants]
         parts += [company_text, *_strings(self.company.get("sender", {})), untrusted.safe_text(extra, 20000)]
-        return Material(facts, "\n".join(parts), self.people, company_text)
+        return Material(facts, "\n".join([*parts, trusted]), self.people, company_text, trusted)
 
     def _instructions(self, system: str) -> str:
         for part in filter(None, self.identity):
@@ -177,7 +178,7 @@ class LLMEngine:
                                                      draft_answer=terse)
         candidate = (self.kb.catalog.candidates.get(offline.candidate_ids[0])
                      if len(offline.candidate_ids) == 1 else None)
-        return keys, system, user, self._material(keys, candidate, "en", f"{question}\n{offline.text}")
+        return keys, system, user, self._material(keys, candidate, "en", question, trusted=offline.text)
 
     def english(self, question: str) -> str:
         """The question in English for retrieval; the question itself when the model cannot help."""

@@ -56,7 +56,7 @@ or other our over perhaps please rather reading really regards since so some sti
 there these they this those though through thus to together two under until up us very was we well were what when where
 whether which while who whom whose why will with within without would yes yet you your yours bonjour cordialement
 merci bien je nous votre vos vous le la les un une des dans en pour avec sur si seriez auriez pourriez serait
-ce cette ces notre nos mais et ou donc car comme chère cher madame monsieur au aux à salutations très""".split())
+j ce cette ces notre nos mais et ou donc car comme chère cher madame monsieur au aux à salutations très""".split())
 
 
 @dataclass
@@ -67,6 +67,7 @@ class Material:
     text: str  # titles, authors, abstracts (made safe), the organisation's facts, the question or purpose
     people: dict[str, set[str]] = field(default_factory=dict)  # every author of the knowledge base -> ids
     company_text: str = ""
+    trusted: str = ""  # text the system wrote itself (the offline answer): the people it names may be named
 
     @property
     def given(self) -> dict[str, Paper]:
@@ -129,12 +130,16 @@ def _check_words(typed: str, material: Material, problems: list[str]) -> None:
         if len(words) == 1 and (run in _EXEMPT or run.rstrip("'’s") in _EXEMPT):
             continue
         if index == 0 and len(words) == 1:
-            if run.lower() in _STARTERS or re.search(rf"\b{re.escape(run.lower())}\b", low_material):
+            head = re.split(r"['’-]", run.lower())[0]
+            # A capitalised first word is a name only if it looks like none of the words sentences begin with.
+            if head in _STARTERS or re.search(rf"\b{re.escape(run.lower())}\b", low_material) or \
+                    re.search(r"(?:ing|ly|ed|ez|ais|ons)$", head):
                 continue
         key = normalise(run)
         if key in titles:
             continue
-        named = [n for n in material.people if f" {n} " in f" {key} " and n not in own]
+        trusted = f" {normalise(material.trusted)} "
+        named = [n for n in material.people if f" {n} " in f" {key} " and n not in own and f" {n} " not in trusted]
         if named:
             problems.append(f"typed the name {run!r}: people are named only through slots ({{coauthors:P1}})")
             continue
@@ -178,10 +183,14 @@ def check(sentence: Sentence, material: Material) -> list[str]:
         problems.append("wrote a sum of money or a payment")
     if untrusted.instruction_like(typed):
         problems.append("wrote an instruction to the reader")
+    titles = {normalise(p.title) for p in material.given.values()}
     for m in _QUOTED.finditer(typed):
-        quoted = next(g for g in m.groups() if g is not None)
-        if normalise(quoted) not in {normalise(p.title) for p in material.given.values()}:
-            problems.append(f"quoted {quoted.strip()!r}, which is not exactly a title given: use {{title:Pn}}")
+        quoted = normalise(next(g for g in m.groups() if g is not None))
+        # A title is quoted whole or not at all; a short term may be quoted from the abstract it is in.
+        term = len(quoted.split()) < MIN_TITLE_WORDS and f" {quoted} " in said and \
+            not any(f" {quoted} " in f" {t} " for t in titles)
+        if quoted not in titles and not term:
+            problems.append(f"quoted {m.group(0)!r}, which is not exactly a title given: use {{title:Pn}}")
     for m in _YEAR.finditer(typed):
         if f" {m.group(1) or m.group(2)} " not in said:
             problems.append(f"typed the year {m.group(0)}: a year is written only as {{year:Pn}}")
