@@ -30,7 +30,7 @@ MIN_TITLE_WORDS = 4  # a quoted string this long presents itself as a title (the
 
 _PLACEHOLDER = " \u2063 "  # an invisible separator: slots break runs of words
 _YEAR = re.compile(r"(?<![\w.])(19[5-9]\d|20[0-3]\d)(?![\w])|\b'(\d\d)\b")
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)([A-Za-z%]*)")
 _NUMBER_WORDS = {"three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
                  "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "million",
                  "millions", "billion", "dozen", "dozens", "trois", "quatre", "cinq", "dix", "cent", "mille"}
@@ -125,10 +125,17 @@ def _check_words(typed: str, material: Material, problems: list[str]) -> None:
     candidate = material.facts.candidate
     own = {normalise(candidate.name)} | {normalise(v) for v in candidate.name_variants} if candidate else set()
     titles = {normalise(p.title): p for p in material.given.values()}
+    person_words = set(candidate.name.split()) if candidate else set()
     for run, index in _runs(typed):
         words = run.split()
+        while words and words[0].rstrip(",.") in _EXEMPT and len(words) > 1:  # "Hi Rico", "Dr Sennrich"
+            words, index = words[1:], index + 1
+        run = " ".join(words)
         if len(words) == 1 and (run in _EXEMPT or run.rstrip("'’s") in _EXEMPT):
             continue
+        if set(w.rstrip("'’s") for w in words) <= person_words | {"’s", "'s"} or \
+                all(w.rstrip("'’s").rstrip("'’") in person_words for w in words):
+            continue  # the candidate's own name, or part of it
         if index == 0 and len(words) == 1:
             head = re.split(r"['’-]", run.lower())[0]
             # A capitalised first word is a name only if it looks like none of the words sentences begin with.
@@ -207,7 +214,7 @@ def check(sentence: Sentence, material: Material) -> list[str]:
             problems.append(f"claimed {m.group(0)!r}, which no abstract given says")
     numbers = f"{said} {normalise(material.company_text)} "
     for m in _NUMBER.finditer(typed):
-        if f" {normalise(m.group(0))} " not in numbers:
+        if f" {normalise(m.group(0))} " not in numbers and f" {normalise(m.group(1))} " not in numbers:
             problems.append(f"wrote the number {m.group(0)}, which the abstract of the paper it cites does not have")
     for word in re.findall(r"[^\W\d_]+", typed.lower()):
         if word in _NUMBER_WORDS and f" {word} " not in numbers:

@@ -25,7 +25,7 @@ _HONOURS = ("award", "prize", "best paper", "outstanding", "keynote", "invited t
 _CONTACT = re.compile(r"@|://|\bwww\.|\.(?:com|net|org|io)\b|\+\d|\b[A-Z]{2}\d{2}\b|\d{3,}[ -]\d{3,}")
 _SPEECH = set("""i i'm i’m i've i'd dr hi hello dear best kind regards thanks thank you your yours we our
 in on it this that the a an as at if so no would could please bonjour je nous votre vos vous bien madame
-monsieur cordialement merci seriez j'aimerais j’aimerais dans également also since given with from for
+monsieur cordialement merci seriez une un le la les j'aimerais j’aimerais dans également also since given with from for
 english french german nlp mt nmt ai ml llm llms qa phd""".split())
 
 
@@ -86,7 +86,9 @@ def _spans(text: str, material: str, facts: list[str]) -> list[str]:
             word = token.strip("“”\"«»‘’()[],.;:!?'")
             if not word or word == "§" or REF.fullmatch(token.strip(".,;:")):
                 continue
-            capital = word[0].isupper() and _fold(word) not in _SPEECH and not (n == 0 and _fold(word) in folded)
+            head = re.split(r"[-'’]", _fold(word))[0]
+            capital = word[0].isupper() and _fold(word) not in _SPEECH and not (
+                n == 0 and (head in _SPEECH or head in folded))
             if (capital or any(c.isdigit() for c in word) or _CONTACT.search(token)) and word not in material:
                 problems.append(f"not in the material: {word!r}")
         low = _fold(piece)

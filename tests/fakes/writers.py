@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 _PAPER = re.compile(r"^\[(P\d+)\] (.+?) \(([^)]*)\)\. Authors: (.*?)\. Abstract: (.*)$", re.M)
 _CLAIM = re.compile(r"\b(?:we|this paper|in this paper,? we|this work)\s+(propose|introduce|present|show|find|study|"
-                    r"develop|release)s?\s+([^.;:]{15,140})", re.I)
+                    r"develop|release)s?\s+([^.;:]{15,140})\b", re.I)
 _PAST = {"propose": "proposed", "introduce": "introduced", "present": "presented", "show": "showed",
          "find": "found", "study": "studied", "develop": "developed", "release": "released"}
 
