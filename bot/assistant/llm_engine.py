@@ -21,7 +21,7 @@ from typing import AsyncIterator, TypeVar
 from bot.assistant.drafting import BUDGET, DraftPlan, render
 from bot.assistant.protocol import (DISCARD_REASONS, DISCARDED_NOTICE, FALLBACK_NOTICE, OFFLINE_LABEL,
                                     REMOVED_CLAIM_WARNING)
-from bot.assistant.replies import rejection
+from bot.assistant.replies import echo, rejection
 from bot.assistant.slots import SENTENCES_SCHEMA, SLOT, Facts, Sentence, fill, parse_reply
 from bot.assistant.verify import Material, check, people_index
 from bot.knowledge import untrusted
@@ -69,6 +69,10 @@ def _strings(value) -> list[str]:
     return [str(value)] if value is not None else []
 
 
+def _raw(reply) -> str:
+    return " ".join(s.text for s in reply.sentences)
+
+
 @dataclass
 class Outcome:
     """What is left of a reply after the checks."""
@@ -76,6 +80,7 @@ class Outcome:
     sentences: list[Sentence]
     subject: str | None  # with slots, checked; None when absent or not fit to show
     removed: int
+    raw: str = ""  # the model's sentences as written, for the echo check
 
 
 class LLMEngine:
@@ -135,18 +140,20 @@ class LLMEngine:
 
     def _generate(self, system: str, user: str, material: Material, subject_wanted: bool) -> Outcome:
         """The model's sentences, checked; one regeneration with the reasons, then removal of what is still wrong."""
-        first = parse_reply(self.model.complete(system, user, json_schema=SENTENCES_SCHEMA))
+        first = parse_reply(self.model.complete(system, user, json_schema=SENTENCES_SCHEMA), material.given)
+        if echo(_raw(first), self._instructions(system)):
+            return Outcome([], None, 0, _raw(first))  # a copy of the prompt: no regeneration will mend it
         found = self._problems(first.sentences, material)
         subject_problems = check(Sentence(first.subject), material) if first.subject and subject_wanted else []
         if not any(found) and not subject_problems and first.sentences:
-            return Outcome(first.sentences, first.subject if subject_wanted else None, 0)
+            return Outcome(first.sentences, first.subject if subject_wanted else None, 0, _raw(first))
         reasons = [p for ps in found for p in ps] + [f"subject: {p}" for p in subject_problems]
         self.stats["caught"] += len(reasons)
         self.stats["regenerated"] += 1
         retry = user + "\n\nYour previous reply had these problems; fix them:\n" + "\n".join(
             f"- {p}" for p in dict.fromkeys(reasons or ["it had no sentences"]))
         try:
-            second = parse_reply(self.model.complete(system, retry, json_schema=SENTENCES_SCHEMA))
+            second = parse_reply(self.model.complete(system, retry, json_schema=SENTENCES_SCHEMA), material.given)
         except LLMError as exc:
             logger.warning("model failed on the regeneration (%s); first reply used, cleaned", type(exc).__name__)
             second = None
@@ -159,7 +166,7 @@ class LLMEngine:
         self.stats["removed"] += removed
         subject = reply.subject if subject_wanted and reply.subject and not check(Sentence(reply.subject),
                                                                                   material) else None
-        return Outcome(kept, subject, removed)
+        return Outcome(kept, subject, removed, _raw(reply))
 
     @staticmethod
     def _bound(sentence: Sentence, keys: dict[str, Paper]) -> list[str]:
@@ -215,7 +222,8 @@ class LLMEngine:
             text = text[: end.start()] + refs + end.group(0) if end else text + refs
             pieces.append(("\n\n" if sentence.paragraph and pieces else " " if pieces else "") + text)
         text = "".join(pieces).strip()
-        why = rejection(text, list(numbers), self._instructions(system), None)
+        why = echo(outcome.raw, self._instructions(system)) or rejection(text, list(numbers),
+                                                                         self._instructions(system), None)
         if why is not None:
             return self._fallback(offline, why)
         cited = [Citation(paper=self.kb.catalog.papers[p]) for p in numbers]
@@ -226,7 +234,7 @@ class LLMEngine:
     async def stream_rewrite(self, question: str, offline: Answer) -> AsyncIterator[str | Answer]:
         """The checked answer as one piece (sentences are checked as a whole reply), then the Answer."""
         answer = await asyncio.to_thread(self.rewrite, question, offline)
-        if answer.text:
+        if answer.engine == self.model.name and answer.text:
             yield answer.text
         yield answer
 
@@ -262,7 +270,8 @@ class LLMEngine:
             return self._fallback(fallback)
         body = self._body(outcome, material.facts)
         cited = list(dict.fromkeys(p for s in outcome.sentences for p in self._bound(s, keys)))
-        why = rejection(body, cited, self._instructions(system), plan.language)
+        why = echo(outcome.raw, self._instructions(system)) or rejection(body, cited, self._instructions(system),
+                                                                         plan.language)
         if why is not None:
             return self._fallback(fallback, why)
         subject = fill(outcome.subject, material.facts) if outcome.subject else None

@@ -69,6 +69,11 @@ def _runs(text: str, n: int = 6) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
+def echo(text: str, instructions: str) -> str | None:
+    """"echo" when a reply copies the paper list's labels or two six-word runs of its instructions."""
+    return "echo" if _LABELS.search(text) or len(_runs(text) & _runs(instructions)) >= 2 else None
+
+
 def rejection(text: str, cited: list[str], instructions: str = "", language: str | None = None) -> str | None:
     """Why checked model text cannot be shown, or None: "empty", "uncited", "not found" (the offline engine
     did find papers, or there would be nothing to word), an "echo" of the instructions, or the wrong "language"."""

@@ -59,18 +59,21 @@ def _keys(value) -> list[str]:
     return [str(k).strip("[] ") for k in value or [] if isinstance(k, (str, int))]
 
 
-def _prose(body: str) -> list[Sentence]:
-    """Prose read as sentences: markers bind a sentence to papers and stand for the title if it is not there."""
+def _prose(body: str, given: dict[str, Paper]) -> list[Sentence]:
+    """Prose read as sentences: markers bind a sentence to papers and stand for the title if it is not there.
+
+    A marker of a key never given is a reference to nothing and is dropped.
+    """
     out = []
     for line_no, chunk in enumerate(re.split(r"\n\s*\n", body.strip())):
         for i, piece in enumerate(p.strip() for p in _SPLIT.split(chunk)):
             if not piece:
                 continue
-            keys = [k for m in MARKER.finditer(piece) for k in re.split(r"\s*[,;]\s*", m.group(1))]
-            seen: set[str] = set()
+            keys = [k for m in MARKER.finditer(piece) for k in re.split(r"\s*[,;]\s*", m.group(1)) if k in given]
+            seen = {k for k in keys if given[k].title.casefold() in piece.casefold()}  # written out already
 
             def slot(m: re.Match[str]) -> str:
-                fresh = [k for k in re.split(r"\s*[,;]\s*", m.group(1)) if k not in seen]
+                fresh = [k for k in re.split(r"\s*[,;]\s*", m.group(1)) if k in given and k not in seen]
                 seen.update(fresh)
                 return (" " + " and ".join(f"{{title:{k}}}" for k in fresh)) if fresh else ""
 
@@ -78,7 +81,7 @@ def _prose(body: str) -> list[Sentence]:
     return out
 
 
-def parse_reply(raw: str) -> Reply:
+def parse_reply(raw: str, given: dict[str, Paper]) -> Reply:
     """The model's sentences however they came: the schema's JSON, a draft's {"body"}, or plain prose."""
     data = parse_json_loosely(raw)
     if isinstance(data, dict) and isinstance(data.get("sentences"), list):
@@ -93,7 +96,7 @@ def parse_reply(raw: str) -> Reply:
     from bot.assistant.replies import unpack_draft
 
     body, subject = unpack_draft(raw)
-    return Reply(subject, _prose(body) if body else [])
+    return Reply(subject, _prose(body, given) if body else [])
 
 
 def names(names_: list[str], language: str) -> str:
