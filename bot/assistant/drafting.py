@@ -59,7 +59,10 @@ class Company:
 
 def contribution(paper: Paper) -> str:
     """What the paper does, as "showed that ..." / "proposed ...", from the abstract, without hype words."""
-    match = _CLAIM.search(re.sub(r"(\w)- (\w)", r"\1\2", paper.abstract))
+    from bot.knowledge.untrusted import safe_text
+
+    # The abstract is untrusted: only its sentences that carry no instruction or payload are read.
+    match = _CLAIM.search(re.sub(r"(\w)- (\w)", r"\1\2", safe_text(paper.abstract)))
     if not match:
         return ""
     claim = re.sub(r"\ba (?=[aeiouAEIOU])", "an ", _HYPE.sub("", match.group(2)).strip().rstrip("."))

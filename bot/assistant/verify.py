@@ -120,7 +120,7 @@ def _runs(typed: str) -> list[tuple[str, int]]:
     return runs
 
 
-def _check_words(typed: str, material: Material, problems: list[str]) -> None:
+def _check_words(typed: str, material: Material, problems: list[str], abstracts: str = "") -> None:
     low_material = material.text.casefold()
     candidate = material.facts.candidate
     own = {normalise(candidate.name)} | {normalise(v) for v in candidate.name_variants} if candidate else set()
@@ -151,7 +151,7 @@ def _check_words(typed: str, material: Material, problems: list[str]) -> None:
             problems.append(f"typed the name {run!r}: people are named only through slots ({{coauthors:P1}})")
             continue
         part_of = [t for t in titles if f" {key} " in f" {t} " and key != t]
-        if len(words) >= 3 and part_of:
+        if len(words) >= 3 and part_of and run not in abstracts:  # the abstract's own words are not a title
             problems.append(f"wrote {run!r}, part of a title: a title is written only as {{title:Pn}}")
             continue
         if any(f" {t} " in f" {key} " for t in titles):
@@ -219,5 +219,5 @@ def check(sentence: Sentence, material: Material) -> list[str]:
     for word in re.findall(r"[^\W\d_]+", typed.lower()):
         if word in _NUMBER_WORDS and f" {word} " not in numbers:
             problems.append(f"wrote the number {word!r}, which the abstract of the paper it cites does not have")
-    _check_words(typed, material, problems)
+    _check_words(typed, material, problems, " ".join(untrusted.safe_text(p.abstract) for p in bound))
     return list(dict.fromkeys(problems))
