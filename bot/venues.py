@@ -81,7 +81,7 @@ def venue_mentions(text: str) -> list[Venue]:
         before = tokens[max(0, i - 3) : i]
         # "Findings of EMNLP", "the Findings track of EMNLP", "EMNLP 2020 Findings".
         findings = "findings" in before or "findings" in after[:2]
-        workshop = "workshop" in before or "workshop" in after[:3] or "workshops" in before
+        workshop = bool({"workshop", "workshops"} & set(tokens[:i])) or "workshop" in after[:3]
         mentions.append(Venue(token, findings, workshop, year))
     return mentions
 

@@ -73,11 +73,11 @@ def first_name(candidate: Candidate) -> str:
     return candidate.name.split()[0]
 
 
-def _cite(paper: Paper, language: str) -> str:
+def _cite(paper: Paper, language: str, where_too: bool = True) -> str:
     where = ", ".join(str(x) for x in (paper.venue, paper.year) if x and str(paper.year) not in str(x)) or \
         ", ".join(str(x) for x in (paper.venue or paper.year,) if x)
     open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
-    return f"{open_q}{paper.title}{close_q}" + (f" ({where})" if where else "")
+    return f"{open_q}{paper.title}{close_q}" + (f" ({where})" if where and where_too else "")
 
 
 @dataclass
@@ -145,11 +145,6 @@ def purpose_phrase(purpose: str, team: dict | None, org: str) -> str:
     return f"a role in our work on {p}"
 
 
-def _where(paper: Paper) -> str:
-    return ", ".join(str(x) for x in (paper.venue, paper.year) if x and str(paper.year) not in str(x)) or \
-        ", ".join(str(x) for x in (paper.venue or paper.year,) if x)
-
-
 def dossier_warnings(candidate: Candidate, channel: str) -> list[str]:
     """What the dossier says against this draft: a preferred channel other than the one asked."""
     prefers = _PREFERS.search(candidate.notes or "")
@@ -182,11 +177,12 @@ def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) 
     focus = f"what our {team['name']} team works on" if team else "what we work on"
     for i, paper in enumerate(papers):
         claim = contribution(paper) if parts["claim"] else ""
+        cite = _cite(paper, "en", parts["venue"])
         if i == 0:
-            lines.append(f"In {_cite(paper, 'en')}, you {claim}, which is close to {focus}." if claim
-                         else f"I read {_cite(paper, 'en')}, which is close to {focus}.")
+            lines.append(f"In {cite}, you {claim}, which is close to {focus}." if claim
+                         else f"I read {cite}, which is close to {focus}.")
         else:
-            lines.append(f"Your paper {_cite(paper, 'en')} is just as relevant to us.")
+            lines.append(f"Your paper {cite} is just as relevant to us.")
     lines.append(f"I would like to talk with you about {purpose_phrase(plan.purpose, team, org)}.")
     lines.append(f"No pressure at all, but would you be open to {cta}?" if plan.tone == "warm" and parts["soft"]
                  else f"Would you be open to {cta}?")
@@ -208,10 +204,12 @@ def _french(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -
     focus = (f"ce que fait notre équipe {team['name_fr']}" if team and team.get("name_fr")
              else "ce que nous faisons")
     for i, paper in enumerate(papers):
+        cite = _cite(paper, "fr", parts["venue"])
         if i == 0:
-            lines.append(f"J'ai lu {_cite(paper, 'fr')} : ce travail est très proche de {focus}.")
+            lines.append(f"J'ai lu {cite} : ce travail est très proche de {focus}." if parts["claim"]
+                         else f"J'ai lu {cite} avec beaucoup d'intérêt.")
         else:
-            lines.append(f"Votre article {_cite(paper, 'fr')} nous intéresse tout autant.")
+            lines.append(f"Votre article {cite} nous intéresse tout autant.")
     french_purpose = plan.purpose and len(_FRENCH_WORDS.findall(plan.purpose)) >= 2
     if french_purpose:
         goal = _ASKING.sub("", plan.purpose.strip().rstrip(".!?"))
@@ -228,8 +226,8 @@ def _french(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -
 
 
 # What goes first when a draft is over its budget: the organisation's one-liner, the second paper, the
-# "no pressure" softener, the claim (the title stays), the dossier's "met at". Who writes and why stay.
-_DROP_ORDER = ("one_line", "second", "soft", "claim", "met")
+# "no pressure" softener, the claim (the title stays), the dossier's "met at", the venue. Who writes and why stay.
+_DROP_ORDER = ("one_line", "second", "soft", "claim", "met", "venue")
 
 
 def render(plan: DraftPlan, company: Company) -> tuple[str | None, str, list[str]]:

@@ -19,7 +19,7 @@ URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+|\b[a-z0-9][a-z0-9-]{
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[\w.+-]+\s*[\[(]at[\])]\s*[\w-]+\s*(?:\.|[\[(]dot[\])])\s*\w+")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b")
 # A phone number: a plus sign or a run of at least 8 digits broken by spaces, dots, dashes or brackets.
-PHONE = re.compile(r"(?:\+\s?\d[\d\s().-]{6,}\d|\(?\b\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})+\b)")
+PHONE = re.compile(r"(?:\+\s?\d[\d\s().-]{6,}\d|\(?\b\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})*\b)")
 ACCOUNT = re.compile(r"\b(?:iban|swift code|bic code|routing number|sort code|account (?:number|no)|acct|wallet|bitcoin|btc|"
                      r"paypal|western union|crypto(?:currency)?|bank transfer|wire transfer|numéro de compte|"
                      r"virement)\b", re.I)
