@@ -166,7 +166,7 @@ def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) 
     sender, org = company.facts["sender"], company.facts["name"]
     formal = plan.tone == "formal"
     surname = plan.candidate.name.split()[-1]
-    cta = company.text("call_to_action", "en", "a short call")
+    cta = company.text("call_to_action", "en", "a short call") if parts["cta"] else "a short call"
     lines = [f"Dear Dr {surname}," if formal else f"Hi {first_name(plan.candidate)},"]
     if parts["met"] and (met := met_at(plan.candidate)):
         lines.append(f"We {met[0].lower()}{met[1:]}, and I have followed your work since.")
@@ -180,7 +180,7 @@ def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) 
         cite = _cite(paper, "en", parts["venue"])
         if i == 0:
             lines.append(f"In {cite}, you {claim}, which is close to {focus}." if claim
-                         else f"I read {cite}, which is close to {focus}.")
+                         else f"I read {cite}, which is close to {focus}." if parts["focus"] else f"I read {cite}.")
         else:
             lines.append(f"Your paper {cite} is just as relevant to us.")
     lines.append(f"I would like to talk with you about {purpose_phrase(plan.purpose, team, org)}.")
@@ -193,7 +193,7 @@ def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) 
 def _french(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -> list[str]:
     sender, org = company.facts["sender"], company.facts["name"]
     formal = plan.tone == "formal"
-    cta = company.text("call_to_action", "fr", "un court appel")
+    cta = company.text("call_to_action", "fr", "un court appel") if parts["cta"] else "un court appel"
     lines = [f"Bonjour {plan.candidate.name}," if formal else f"Bonjour {first_name(plan.candidate)},"]
     if parts["met"] and met_at(plan.candidate):
         lines.append("Nous nous sommes déjà rencontrés, et je suis vos travaux depuis.")
@@ -207,7 +207,7 @@ def _french(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -
         cite = _cite(paper, "fr", parts["venue"])
         if i == 0:
             lines.append(f"J'ai lu {cite} : ce travail est très proche de {focus}." if parts["claim"]
-                         else f"J'ai lu {cite} avec beaucoup d'intérêt.")
+                         else f"J'ai lu {cite} avec beaucoup d'intérêt." if parts["focus"] else f"J'ai lu {cite}.")
         else:
             lines.append(f"Votre article {cite} nous intéresse tout autant.")
     french_purpose = plan.purpose and len(_FRENCH_WORDS.findall(plan.purpose)) >= 2
@@ -226,8 +226,9 @@ def _french(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -
 
 
 # What goes first when a draft is over its budget: the organisation's one-liner, the second paper, the
-# "no pressure" softener, the claim (the title stays), the dossier's "met at", the venue. Who writes and why stay.
-_DROP_ORDER = ("one_line", "second", "soft", "claim", "met", "venue")
+# "no pressure" softener, the claim (the title stays), the dossier's "met at", the venue, what the paper is
+# close to, the call's details. Who writes and why stay.
+_DROP_ORDER = ("one_line", "second", "soft", "claim", "met", "venue", "focus", "cta")
 
 
 def render(plan: DraftPlan, company: Company) -> tuple[str | None, str, list[str]]:
