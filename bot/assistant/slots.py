@@ -25,15 +25,13 @@ FACT_SLOTS = ("candidate_name", "first_name", "surname", "company", "sender", "s
 SLOT = re.compile(r"\{\s*(" + "|".join(PAPER_SLOTS) + r")\s*:\s*\[?\s*(P\d+)\s*\]?\s*\}|\{\s*("
                   + "|".join(FACT_SLOTS) + r")\s*\}")
 MARKER = re.compile(r"[ \t]*\[\s*(P\d+(?:\s*[,;]\s*P\d+)*)\s*\]")
+# Kept small: endpoints without structured output get it in the prompt, and small models have 2k tokens.
+# A sentence may also carry "paragraph": true (it starts a new paragraph); it is read when present.
 SENTENCES_SCHEMA = {
     "title": "sentences", "type": "object", "required": ["sentences"],
-    "properties": {
-        "subject": {"type": ["string", "null"]},
-        "sentences": {"type": "array", "items": {
-            "type": "object", "required": ["text", "papers"],
-            "properties": {"text": {"type": "string"}, "papers": {"type": "array", "items": {"type": "string"}},
-                           "paragraph": {"type": "boolean"}}}},
-    },
+    "properties": {"subject": {"type": "string"}, "sentences": {"type": "array", "items": {
+        "type": "object", "required": ["text", "papers"],
+        "properties": {"text": {"type": "string"}, "papers": {"type": "array", "items": {"type": "string"}}}}}},
 }
 _SPLIT = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«(\[{]?[A-Z0-9{])|\n\s*\n?")
 
