@@ -134,7 +134,9 @@ class Assistant:
                                    language=intent.language, tone=intent.tone, conversation=conversation)
             except DoNotContactError as exc:  # the gate refused: said, never drafted
                 return Answer(text=str(exc), candidate_ids=[named[0]], intent="draft", engine=OFFLINE_LABEL)
-            text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
+            from bot.assistant.drafting import subject_label
+
+            text = (f"{subject_label(draft.language)}: {draft.subject}\n\n" if draft.subject else "") + draft.body
             cited = [Citation(paper=kb.catalog.papers[p]) for p in draft.cited_paper_ids]
             return Answer(text=text, citations=cited, candidate_ids=[named[0]], ranked_paper_ids=draft.cited_paper_ids,
                           intent="draft", engine=draft.engine, warnings=draft.warnings)
