@@ -3,8 +3,9 @@
 For the most prolific candidates in knowledge/papers/authors.json, five drafts each (email-en, linkedin-en,
 whatsapp-en, email-fr, telegram-fr) go through the Assistant with SmolLM2 behind llama-cpp-python's
 OpenAI-compatible server, started here. Printed: drafts produced; problems in what the model typed itself
-outside the slots (by an audit that shares no code with bot.assistant.verify); fabrications the verifier caught, repaired and removed;
-fallbacks to the offline engine and why; and the fabricated titles, years and co-authors that reached a final
+outside the slots (by an audit that shares no code with bot.assistant.verify); fabrications the checks
+caught and sentences removed; fallbacks to the offline engine and why; and the fabricated titles, years and
+co-authors that reached a final
 draft by that same independent audit, which must be 0. Per-draft results go to bench/out/llm_drafts/.
 
 Run: `python bench/llm_drafts.py [--n 100] [--max-tokens 200] [--temperature 0.3]`.

@@ -38,7 +38,8 @@ _HONOUR = re.compile(r"\b(?:awards?|award-winning|prizes?|best[- ]paper|outstand
                      r"plenary|spotlight|oral presentation|honou?rable mention|distinguished paper|fellowships?|"
                      r"medal|laureate|prix|récompens\w*|meilleur article|conférence invitée|exposé invité)\b", re.I)
 _VENUE_WORDS = re.compile(r"\b(?:findings|workshops?|proceedings|journal|conference on)\b", re.I)
-_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|«\s*([^»\n]+?)\s*»|‘([^’\n]+)’|„([^“”\n]+)[“”]|(?<!\w)\*([^*\n]+)\*')
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|«\s*([^»\n]+?)\s*»|‘([^’\n]+)’|„([^“”\n]+)[“”]|'
+                     r'(?<!\w)\*([^*\n]+)\*')
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _CONNECTORS = {"of", "for", "the", "and", "in", "on", "at", "to", "a", "an", "with", "from", "via", "by", "de", "la",
                "le", "les", "des", "du", "et", "pour", "à", "en", "sur", "is", "all", "you", "not"}
