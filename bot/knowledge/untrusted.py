@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 # Contact and payment details: none of them may come from untrusted text into what a user reads.
 URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+|\b[a-z0-9][a-z0-9-]{1,62}\.(?:com|org|net|io|co|info|"
-                 r"biz|xyz|ru|cn|me|ly|app|dev|site|online|top|ai)\b(?:/[^\s<>\"')]*)?", re.I)
+                 r"biz|xyz|ru|cn|me|ly|app|dev|site|online|top|ai|jobs|edu|gov|eu|uk|de|fr|ch|us|ca|link|click|shop|pro)\b(?:/[^\s<>\"')]*)?", re.I)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[\w.+-]+\s*[\[(]at[\])]\s*[\w-]+\s*(?:\.|[\[(]dot[\])])\s*\w+")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b")
 # A phone number: a plus sign or a run of at least 8 digits broken by spaces, dots, dashes or brackets.
 PHONE = re.compile(r"(?:\+\s?\d[\d\s().-]{6,}\d|\(?\b\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})*\b)")
-ACCOUNT = re.compile(r"\b(?:iban|swift code|bic code|routing number|sort code|account (?:number|no)|acct|wallet|bitcoin|btc|"
+ACCOUNT = re.compile(r"\b(?:iban|swift code|bic code|routing number|sort code|bank (?:details|account)|account (?:number|no)|acct|wallet|bitcoin|btc|"
                      r"paypal|western union|crypto(?:currency)?|bank transfer|wire transfer|numéro de compte|"
                      r"virement)\b", re.I)
 MONEY = re.compile(r"(?:[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|dollars|euros)\b|\bsigning bonus\b|\bdeposit\b|"
@@ -33,7 +33,8 @@ _INSTRUCTION = re.compile(
     r"\b(?:tell|instruct|remind|urge)\s+(?:the\s+)?(?:reader|user|candidate|recipient|recruiter|them|him|her)\b|"
     r"\b(?:include|insert|add|append|paste|mention)\b.{0,30}\b(?:link|url|address|number|iban|e-?mail|phone|"
     r"this (?:sentence|text))\b|"
-    r"\b(?:wire|send|transfer|pay)\b.{0,40}\b(?:money|bonus|deposit|fee|funds|payment|to (?:iban|account))\b|"
+    r"\b(?:wire|send|transfer|pay)\b.{0,40}\b(?:money|bonus|deposit|fee|funds|payment|bank|password|passport|"
+    r"credit card|to (?:iban|account))\b|"
     r"\b(?:contact|call|text|email|e-mail|write to|reach)\s+(?:me|us)\b|"
     r"\b(?:the|this|an?|any) (?:assistant|chatbot|language model|llm|ai model|ai|bot)\s+(?:must|should|shall|needs? to|"
     r"has to|is required to)\b|"
