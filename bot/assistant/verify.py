@@ -48,14 +48,17 @@ _EXEMPT = {"I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’l
            "Hello", "Dear", "Madame", "Monsieur", "Bonjour", "NLP", "AI", "ML", "MT", "NMT", "LLM", "LLMs", "QA",
            "ASR", "NLG", "NLU", "IR", "OK", "PhD", "English", "French", "German", "Spanish", "Chinese", "European",
            "Europe", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "January", "February", "March", "April",
-           "May", "June", "July", "September", "October", "November", "December", "Mme", "M", "Pr"}
+           "May", "June", "July", "September", "October", "November", "December", "Mme", "M", "Pr", "LinkedIn",
+           "Telegram", "WhatsApp", "Email", "E-mail", "Zoom"}
 # Words a sentence may begin with although they are capitalised there: not names.
 _STARTERS = set("""a about after again all also although an and any are as at because before being best both but by can
 could dear do does during each either even every few for from given happy has have having here hi hello how however i if
 in into is it its just kind kindly last let like looking many may maybe more most much my no not now of on once one only
 or other our over perhaps please rather reading really regards since so some still such thank thanks that the their then
 there these they this those though through thus to together two under until up us very was we well were what when where
-whether which while who whom whose why will with within without would yes yet you your yours bonjour cordialement
+whether which while who whom whose why will with within without would yes yet you your yours he she his her hers
+another among overall moreover furthermore besides cheers warm sincerely hope glad keen curious excited interested
+feel great congratulations l d c qu bonjour cordialement
 merci bien je nous votre vos vous le la les un une des dans en pour avec sur si seriez auriez pourriez serait
 j ce cette ces notre nos mais et ou donc car comme chère cher madame monsieur au aux à salutations très""".split())
 

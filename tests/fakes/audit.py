@@ -26,7 +26,7 @@ _CONTACT = re.compile(r"@|://|\bwww\.|\.(?:com|net|org|io)\b|\+\d|\b[A-Z]{2}\d{2
 _SPEECH = set("""i i'm i’m i've i'd dr hi hello dear best kind regards thanks thank you your yours we our
 in on it this that the a an as at if so no would could please bonjour je nous votre vos vous bien madame
 monsieur cordialement merci seriez une un le la les j'aimerais j’aimerais dans également also since given with from for
-english french german nlp mt nmt ai ml llm llms qa phd""".split())
+english french german nlp mt nmt ai ml llm llms qa phd linkedin telegram whatsapp e-mail email""".split())
 
 
 def _fold(text: str) -> str:
@@ -82,13 +82,14 @@ def _spans(text: str, material: str, facts: list[str]) -> list[str]:
     problems = []
     folded = _fold(material)
     for piece in filter(str.strip, _PIECES.split(rest)):
-        for n, token in enumerate(_TOKEN.findall(piece)):
+        tokens = _TOKEN.findall(piece)
+        for n, token in enumerate(tokens):
             word = token.strip("“”\"«»‘’()[],.;:!?'")
             if not word or word == "§" or REF.fullmatch(token.strip(".,;:")):
                 continue
-            head = re.split(r"[-'’]", _fold(word))[0]
-            capital = word[0].isupper() and _fold(word) not in _SPEECH and not (
-                n == 0 and (head in _SPEECH or head in folded))
+            # A sentence's first word is capitalised anyway: a name only when a capitalised word follows it.
+            follows = n + 1 < len(tokens) and tokens[n + 1][:1].isupper()
+            capital = word[0].isupper() and _fold(word) not in _SPEECH and not (n == 0 and not follows)
             if (capital or any(c.isdigit() for c in word) or _CONTACT.search(token)) and word not in material:
                 problems.append(f"not in the material: {word!r}")
         low = _fold(piece)

@@ -16,7 +16,7 @@ from bot.llm import OpenAIChat
 from bot.settings import LLMSettings
 from tests.fakes.audit import audit
 from tests.fakes.openai_api import FakeOpenAI
-from tests.fakes.writers import KINDS, Writer
+from tests.fakes.writers import KINDS, Writer, honest, honest_varied
 
 
 @dataclass
@@ -55,16 +55,19 @@ def replay(kb, company, jobs: list[Job], kinds=KINDS, outsider: str = "Ivan Tito
         assistant = Assistant(kb, company, model)
         assistant.gate = ContactGate()  # no pipeline here: the gate has its own tests
         for job in jobs:
-            for kind in (None, *kinds):
-                for in_subject in ((False, True) if kind and job.kind == "draft" and job.channel == "email"
-                                   else (False,)):
-                    writer = Writer(kind, outsider, in_subject)
+            runs = [(None, False, honest), (None, False, honest_varied)]
+            runs += [(kind, in_subject, honest) for kind in kinds
+                     for in_subject in ((False, True) if job.kind == "draft" and job.channel == "email" else (False,))]
+            for kind, in_subject, style in runs:
+                if True:
+                    writer = Writer(kind, outsider, in_subject, style)
                     api.responder = writer
                     start = len(api.requests)
                     text, cited, engine, warnings = _run(assistant, job)
                     prompt = "\n".join(m["content"] for r in api.requests[start:] for m in r["messages"])
                     problems = audit(kb, text, job.candidate, cited, prompt=prompt)
-                    label = f"{job.kind}/{job.candidate}/{job.channel}/{job.language}/{kind}{'/subject' * in_subject}"
+                    label = (f"{job.kind}/{job.candidate}/{job.channel}/{job.language}/{kind or style.__name__}"
+                             f"{'/subject' * in_subject}")
                     if kind is None:
                         results.honest += 1
                         worded = engine == "fake" and not fell_back(warnings) and REMOVED_CLAIM_WARNING not in warnings

@@ -79,6 +79,35 @@ def honest(prompt: Prompt) -> dict:
     return {"subject": "A research role at {company}", "sentences": out}
 
 
+def honest_varied(prompt: Prompt) -> dict:
+    """Another careful style: co-authors, years, links and the team in slots, contractions, other openings."""
+    first = prompt.papers[0][0] if prompt.papers else "P1"
+    claim = prompt.claim()
+    if prompt.kind == "answer":
+        out = [_s(f"{{candidate_name}} wrote {{title:{first}}} with {{coauthors:{first}}} ({{year:{first}}}).", first)]
+        if claim:
+            out.append(_s(f"Here the authors {claim}.", first))
+        out.append(_s(f"The paper is at {{link:{first}}}.", first))
+        return {"sentences": out}
+    if prompt.language == "fr":
+        out = [_s("Bonjour {first_name},"),
+               _s("Je m'appelle {sender} et je dirige la recherche chez {company}."),
+               _s(f"Dans {{title:{first}}} ({{year:{first}}}), écrit avec {{coauthors:{first}}}, vous abordez "
+                  f"une question qui nous occupe beaucoup.", first),
+               _s("C'est pourquoi j'aimerais échanger avec vous."),
+               _s("Auriez-vous un moment pour {call_to_action} ?"), _s("Cordialement,"), _s("{sender}")]
+        return {"subject": "Une question de {company}", "sentences": out}
+    reading = (f"Your paper {{title:{first}}} ({{venue:{first}}}), with {{coauthors:{first}}}, {claim}."
+               if claim else f"Your paper {{title:{first}}} ({{year:{first}}}) stood out to me.")
+    out = [_s("Dear {first_name},"), _s("I'm {sender}, and I lead research at {company}."),
+           _s(reading.replace(", proposed", ", proposed").replace("), with", "), written with"), first),
+           _s("We're growing a team in {location}, and I'd love to hear whether this could interest you.",
+              paragraph=True),
+           _s("Feel free to reply here on LinkedIn or by e-mail, whichever suits you."),
+           _s("Thanks,"), _s("{sender}")]
+    return {"subject": "Your work and {company}", "sentences": out}
+
+
 def _findings_key(prompt: Prompt) -> str | None:
     return next((key for key, _, venue, *_ in prompt.papers if venue.lower().startswith("findings")), None)
 
@@ -160,8 +189,10 @@ KINDS = ("title_with_words_added", "title_cut_down", "short_quoted_title", "unqu
 class Writer:
     """A responder for FakeOpenAI: honest, or embellishing with one kind; records what it planted."""
 
-    def __init__(self, kind: str | None = None, kb_outsider: str = "Ivan Titov", in_subject: bool = False):
+    def __init__(self, kind: str | None = None, kb_outsider: str = "Ivan Titov", in_subject: bool = False,
+                 style=honest):
         self.kind = kind
+        self.style = style
         self.kb_outsider = kb_outsider
         self.in_subject = in_subject
         self.planted: str | None = None
@@ -171,7 +202,7 @@ class Writer:
         prompt = read_prompt(request)
         if prompt.kind == "translate":
             return prompt.user
-        reply = honest(prompt)
+        reply = self.style(prompt)
         if self.kind:
             made = embellishment(self.kind, prompt, self.kb_outsider)
             if made is not None:
