@@ -150,8 +150,8 @@ def test_a_reply_that_echoes_the_prompt_is_not_sent_as_a_draft(llm_assistant, ap
 
 
 def test_a_reply_that_repeats_the_instructions_is_not_sent_as_a_draft(llm_assistant, api, assistant):
-    reply_draft(api, "Hi Rico,\n\nThe voice is direct, personal and specific: short sentences, plain words, one "
-                     "concrete detail from the candidate's own work. I read [P1].\n\nBest,\nClaire")
+    reply_draft(api, "Hi Rico,\n\nShort sentences, plain words, one concrete detail from the candidate's own work; "
+                     "no superlatives, flattery, buzzwords or exclamation marks. I read [P1].\n\nBest,\nClaire")
     draft = llm_assistant.draft(RICO)
     assert draft.engine == OFFLINE_LABEL and ECHO in draft.warnings
     assert draft.body == assistant.draft(RICO).body

@@ -43,7 +43,7 @@ def read_prompt(request: dict) -> Prompt:
     user = request["messages"][-1]["content"]
     kind = ("translate" if "Translate the user's question" in system else "revise" if "Revise the message" in system
             else "draft" if "first-contact message" in system else "answer")
-    language = re.search(r'ISO code\)?:? "(\w+)"', system)
+    language = re.search(r'(?:ISO code\)?:?|language) "(\w+)"', system)
     return Prompt(kind, language.group(1) if language else "en", _PAPER.findall(user), user)
 
 
