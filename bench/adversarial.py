@@ -1,4 +1,4 @@
-"""Adversarial replay: a fake model that embellishes in 22 ways, and an honest one, through the real system.
+"""Adversarial replay: a fake model that embellishes in 23 ways, and an honest one, through the real system.
 
 Jobs (drafts on every channel in English and French, and questions about candidates' papers) go through the
 Assistant with the real ChatOpenAI client against the fake OpenAI server on 127.0.0.1. Each job runs with
@@ -39,6 +39,8 @@ def jobs_for(kb, count: int) -> list[Job]:
         topic = " ".join(first.title.split()[:4])
         jobs.append(Job("draft", person.id, channel, language, purpose=f"a role on {topic.lower()}"))
         jobs.append(Job("answer", person.id, question=f"What has {person.name} published on {topic}?"))
+    for topic in ("dialogue state tracking", "simultaneous translation", "quality estimation"):
+        jobs.append(Job("answer", "", question=f"Who has worked on {topic}?"))  # a list of candidates
     return jobs
 
 

@@ -124,11 +124,12 @@ def _runs(typed: str) -> list[tuple[str, int]]:
     return runs
 
 
-def _check_words(typed: str, material: Material, problems: list[str], abstracts: str = "") -> None:
+def _check_words(typed: str, material: Material, problems: list[str], bound: list[Paper]) -> None:
     low_material = material.text.casefold()
     candidate = material.facts.candidate
     own = {normalise(candidate.name)} | {normalise(v) for v in candidate.name_variants} if candidate else set()
     titles = {normalise(p.title): p for p in material.given.values()}
+    abstracts = " ".join(untrusted.safe_text(p.abstract) for p in bound)
     person_words = set(candidate.name.split()) if candidate else set()
     for run, index in _runs(typed):
         words = run.split()
@@ -149,10 +150,16 @@ def _check_words(typed: str, material: Material, problems: list[str], abstracts:
         key = normalise(run)
         if key in titles:
             continue
+        people = [n for n in material.people if f" {n} " in f" {key} " and n not in own]
         trusted = f" {normalise(material.trusted)} "
-        named = [n for n in material.people if f" {n} " in f" {key} " and n not in own and f" {n} " not in trusted]
+        # A name the system's own answer gives (a "find" list) may be typed, but only beside that person's papers.
+        authors = {i for p in bound for i in p.author_ids} | {normalise(a) for p in bound for a in p.authors}
+        named = [n for n in people if f" {n} " not in trusted or (bound and not (material.people[n] | {n}) & authors)]
         if named:
-            problems.append(f"typed the name {run!r}: people are named only through slots ({{coauthors:P1}})")
+            problems.append(f"typed the name {run!r}: people are named only through slots ({{coauthors:P1}}), "
+                            f"never beside a paper they did not write")
+            continue
+        if people:
             continue
         part_of = [t for t in titles if f" {key} " in f" {t} " and key != t]
         if len(words) >= 3 and part_of and run not in abstracts:  # the abstract's own words are not a title
@@ -223,5 +230,5 @@ def check(sentence: Sentence, material: Material) -> list[str]:
     for word in re.findall(r"[^\W\d_]+", typed.lower()):
         if word in _NUMBER_WORDS and f" {word} " not in numbers:
             problems.append(f"wrote the number {word!r}, which the abstract of the paper it cites does not have")
-    _check_words(typed, material, problems, " ".join(untrusted.safe_text(p.abstract) for p in bound))
+    _check_words(typed, material, problems, bound)
     return list(dict.fromkeys(problems))

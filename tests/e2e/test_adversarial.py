@@ -17,12 +17,14 @@ JOBS = [Job("draft", "zhou-yu", "email", "en", "persuasive dialogue systems"),
         Job("draft", "ivan-vulic", "whatsapp", "en", "multilingual representation learning"),
         Job("draft", "rico-sennrich", "telegram", "fr", "document-level translation"),
         Job("answer", "zhou-yu", question="What has Zhou Yu published on persuasion?"),
-        Job("answer", "yang-feng", question="What did Yang Feng write about simultaneous translation?")]
+        Job("answer", "yang-feng", question="What did Yang Feng write about simultaneous translation?"),
+        Job("answer", "", question="Who has worked on dialogue state tracking?")]
 
 
 def test_no_embellishment_reaches_a_user_and_honest_replies_are_shown_as_written(full_kb):
     results = replay(full_kb, Company.load(full_kb.settings.knowledge.company_dir), JOBS)
-    assert results.planted >= len(KINDS) * len(JOBS) - 2 * len(JOBS)  # nearly every kind applied to every job
+    assert results.planted >= len(KINDS) * len(JOBS) - 3 * len(JOBS)  # nearly every kind applied to every job
+    assert "listed_person_wrong_paper" in results.applied_kinds
     assert results.reached == []
     assert results.honest_worded / results.honest >= 0.95, results.honest_misses
 

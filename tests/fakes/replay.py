@@ -37,6 +37,7 @@ class Results:
     reached: list[str] = field(default_factory=list)
     honest_misses: list[str] = field(default_factory=list)
     by_kind: dict[str, int] = field(default_factory=dict)
+    applied_kinds: set[str] = field(default_factory=set)
 
 
 def _run(assistant: Assistant, job: Job):
@@ -65,7 +66,7 @@ def replay(kb, company, jobs: list[Job], kinds=KINDS, outsider: str = "Ivan Tito
                     start = len(api.requests)
                     text, cited, engine, warnings = _run(assistant, job)
                     prompt = "\n".join(m["content"] for r in api.requests[start:] for m in r["messages"])
-                    problems = audit(kb, text, job.candidate, cited, prompt=prompt)
+                    problems = audit(kb, text, job.candidate or None, cited, prompt=prompt)
                     label = (f"{job.kind}/{job.candidate}/{job.channel}/{job.language}/{kind or style.__name__}"
                              f"{'/subject' * in_subject}")
                     if kind is None:
@@ -78,6 +79,7 @@ def replay(kb, company, jobs: list[Job], kinds=KINDS, outsider: str = "Ivan Tito
                     if not writer.applied:
                         continue
                     results.planted += 1
+                    results.applied_kinds.add(kind)
                     if writer.planted.casefold() in text.casefold() or problems:
                         results.reached.append(f"{label}: planted {writer.planted!r}; audit {problems}")
                         results.by_kind[kind] = results.by_kind.get(kind, 0) + 1

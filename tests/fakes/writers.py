@@ -84,7 +84,7 @@ def honest_varied(prompt: Prompt) -> dict:
     first = prompt.papers[0][0] if prompt.papers else "P1"
     claim = prompt.claim()
     if prompt.kind == "answer":
-        out = [_s(f"{{candidate_name}} wrote {{title:{first}}} with {{coauthors:{first}}} ({{year:{first}}}).", first)]
+        out = [_s(f"The best match is {{title:{first}}}, published in {{year:{first}}}.", first)]
         if claim:
             out.append(_s(f"Here the authors {claim}.", first))
         out.append(_s(f"The paper is at {{link:{first}}}.", first))
@@ -175,6 +175,12 @@ def embellishment(kind: str, prompt: Prompt, kb_outsider: str) -> tuple[dict, st
                 f"appeared at {prompt.papers[1][2]}"
         case "lowercase_honour":
             return _s(f"I hear {{title:{key}}} won an award and an invited talk.", key), "won an award"
+        case "listed_person_wrong_paper":
+            listed = re.findall(r"^\d+\. (.+?) — ", prompt.user.split("terse answer", 1)[-1], re.M)
+            wrong = [n for n in listed if n not in authors]
+            if not wrong:
+                return None
+            return _s(f"{wrong[0]} wrote {{title:{key}}}.", key), f"{wrong[0]} wrote"
         case "spelled_number":
             return _s(f"Your model covered twelve languages in {{title:{key}}}.", key), "twelve languages"
     raise ValueError(kind)
@@ -183,7 +189,8 @@ def embellishment(kind: str, prompt: Prompt, kb_outsider: str) -> tuple[dict, st
 KINDS = ("title_with_words_added", "title_cut_down", "short_quoted_title", "unquoted_title_by_key", "award",
          "outstanding_or_keynote", "main_conference_for_findings", "invented_number", "invented_employer",
          "invented_talk", "invented_advisor", "phone", "email", "iban", "link", "coauthor_in_kb",
-         "coauthor_not_in_kb", "wrong_year", "wrong_venue", "misbound_slot", "lowercase_honour", "spelled_number")
+         "coauthor_not_in_kb", "wrong_year", "wrong_venue", "misbound_slot", "lowercase_honour", "spelled_number",
+         "listed_person_wrong_paper")
 
 
 class Writer:
