@@ -217,6 +217,8 @@ class LLMEngine:
             for paper_id in bound:
                 numbers.setdefault(paper_id, len(numbers) + 1)
             text = fill(sentence.text, material.facts)
+            if not re.search(r"[.!?:;,]$", text):
+                text += "."  # every sentence ends, so that no fact runs into the next one
             refs = f" [{', '.join(str(numbers[p]) for p in bound)}]" if bound else ""
             end = re.search(r"[.!?:]+$", text)
             text = text[: end.start()] + refs + end.group(0) if end else text + refs

@@ -190,6 +190,8 @@ def check(sentence: Sentence, material: Material) -> list[str]:
     problems = unknown_slots(text, material.facts)
     _bindings(text, problems)
     typed = _flat(SLOT.sub(_PLACEHOLDER, text))
+    if any(m.group(1) for m in SLOT.finditer(text)) and len(_WORD.findall(typed)) < 2:
+        problems.append("wrote a paper's slot with no sentence around it")
     keys = [k for k in [*sentence.papers, *(m.group(2) for m in SLOT.finditer(text) if m.group(2))]
             if k in material.given]
     bound = [material.given[k] for k in dict.fromkeys(keys)]
