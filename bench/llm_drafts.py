@@ -2,9 +2,10 @@
 
 For the most prolific candidates in knowledge/papers/authors.json, five drafts each (email-en, linkedin-en,
 whatsapp-en, email-fr, telegram-fr) go through the Assistant with SmolLM2 behind llama-cpp-python's
-OpenAI-compatible server, started here. Printed: drafts produced; problems in the raw model replies (by an
-audit that does not use bot.assistant.verify); fabrications the verifier caught, repaired and removed;
-fallbacks to the offline engine and why; and the fabricated titles, years and co-authors that reached a final
+OpenAI-compatible server, started here. Printed: drafts produced; problems in what the model typed itself
+outside the slots (by an audit that shares no code with bot.assistant.verify); fabrications the checks
+caught and sentences removed; fallbacks to the offline engine and why; and the fabricated titles, years and
+co-authors that reached a final
 draft by that same independent audit, which must be 0. Per-draft results go to bench/out/llm_drafts/.
 
 Run: `python bench/llm_drafts.py [--n 100] [--max-tokens 200] [--temperature 0.3]`.
@@ -27,6 +28,7 @@ from bench.common import OUT, bench_kb, percentile  # noqa: E402
 from bot.assistant.drafting import Company  # noqa: E402
 from bot.assistant.protocol import OFFLINE_LABEL, fell_back  # noqa: E402
 from bot.assistant.service import Assistant  # noqa: E402
+from bot.assistant.slots import SLOT, parse_reply  # noqa: E402
 from bot.settings import PROJECT_ROOT  # noqa: E402
 from tests.fakes.audit import CountingChat, audit, cites_a_title, smollm_settings  # noqa: E402
 from tests.fakes.servers import llama_server  # noqa: E402
@@ -43,8 +45,11 @@ def prolific(kb, count: int) -> list[str]:
 
 
 def raw_problems(kb, reply: str, candidate: str, given: list[str]) -> list[str]:
-    """What the audit finds in a raw reply, its keys read as references to the papers given."""
-    return audit(kb, KEY.sub(r"[\1]", reply), candidate, given)
+    """What the audit finds in what the model typed itself: its sentences with the slots left out, keys read
+    as references to the papers given."""
+    papers = {f"P{i}": kb.catalog.papers[p] for i, p in enumerate(given, 1)}
+    typed = " ".join(SLOT.sub(" ", s.text) for s in parse_reply(reply, papers).sentences)
+    return audit(kb, KEY.sub(r"[\1]", typed), candidate, given)
 
 
 def _interrupt(signum, frame) -> None:

@@ -39,7 +39,9 @@ def reply_record(answer) -> dict:
               "engine": answer.engine, "warnings": answer.warnings}
     if answer.draft is not None:
         d = answer.draft
-        record["draft"] = (f"Subject: {d.subject}\n\n" if d.subject else "") + d.body
+        from bot.assistant.drafting import subject_label
+
+        record["draft"] = (f"{subject_label(d.language)}: {d.subject}\n\n" if d.subject else "") + d.body
         record["draft_details"] = {"subject": d.subject, "body": d.body, "channel": d.channel, "language": d.language,
                                    "tone": d.tone, "cited_paper_ids": d.cited_paper_ids}
     return record
@@ -98,29 +100,23 @@ def draft(name: str, channel: str = typer.Option("email", help="email | linkedin
           tone: str = typer.Option("warm", help="warm | formal"), purpose: str = typer.Option("", help="Role or team."),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """Drafts a first-contact message that cites the candidate's own papers."""
+    from bot.assistant.drafting import subject_label
+    from bot.assistant.gate import DoNotContactError
     from bot.assistant.service import UnknownCandidateError
-    from bot.pipeline.outreach import contact_warnings
-    from bot.pipeline.store import DoNotContactError, PipelineStore
 
     settings = load_settings()
     assistant = open_assistant(settings)
-    store = PipelineStore.from_settings(settings)
-    try:
-        person = assistant.resolve_one(name)
-        warnings = contact_warnings(store, person.id, person.name, settings.pipeline.cooldown_days)
-        result = assistant.draft(person.id, channel=channel, language=language, tone=tone, purpose=purpose)
+    try:  # the assistant's contact gate refuses do-not-contact candidates and warns within the cool-down
+        result = assistant.draft(name, channel=channel, language=language, tone=tone, purpose=purpose)
     except (UnknownCandidateError, DoNotContactError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1)
-    finally:
-        store.close()
-    result.warnings[:0] = warnings
     if as_json:
         print(json.dumps({"subject": result.subject, "body": result.body, "cited_paper_ids": result.cited_paper_ids,
                           "warnings": result.warnings, "engine": result.engine}, ensure_ascii=False))
         return
     if result.subject:
-        print(f"Subject: {result.subject}\n")
+        print(f"{subject_label(result.language)}: {result.subject}\n")
     print(result.body)
     for warning in result.warnings:
         print(f"⚠ {warning}")

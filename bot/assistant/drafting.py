@@ -59,21 +59,25 @@ class Company:
 
 def contribution(paper: Paper) -> str:
     """What the paper does, as "showed that ..." / "proposed ...", from the abstract, without hype words."""
-    match = _CLAIM.search(re.sub(r"(\w)- (\w)", r"\1\2", paper.abstract))
+    from bot.knowledge.untrusted import safe_text
+
+    # The abstract is untrusted: only its sentences that carry no instruction or payload are read.
+    match = _CLAIM.search(re.sub(r"(\w)- (\w)", r"\1\2", safe_text(paper.abstract)))
     if not match:
         return ""
-    return f"{_PAST[match.group(1).lower()]} {_HYPE.sub('', match.group(2)).strip().rstrip('.')}"
+    claim = re.sub(r"\ba (?=[aeiouAEIOU])", "an ", _HYPE.sub("", match.group(2)).strip().rstrip("."))
+    return f"{_PAST[match.group(1).lower()]} {claim}"
 
 
 def first_name(candidate: Candidate) -> str:
     return candidate.name.split()[0]
 
 
-def _cite(paper: Paper, language: str) -> str:
+def _cite(paper: Paper, language: str, where_too: bool = True) -> str:
     where = ", ".join(str(x) for x in (paper.venue, paper.year) if x and str(paper.year) not in str(x)) or \
         ", ".join(str(x) for x in (paper.venue or paper.year,) if x)
     open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
-    return f"{open_q}{paper.title}{close_q}" + (f" ({where})" if where else "")
+    return f"{open_q}{paper.title}{close_q}" + (f" ({where})" if where and where_too else "")
 
 
 @dataclass
@@ -87,6 +91,11 @@ class DraftPlan:
     tone: str = "warm"
     purpose: str = ""
     short: bool = False
+
+
+def subject_label(language: str) -> str:
+    """How an e-mail's subject line is labelled: "Objet" in French."""
+    return "Objet" if language == "fr" else "Subject"
 
 
 def _subject(plan: DraftPlan, company: Company) -> str:
@@ -106,49 +115,140 @@ def _subject(plan: DraftPlan, company: Company) -> str:
     return min(options, key=lambda o: abs(len(o) - (low + high) // 2))[:high]
 
 
-def render(plan: DraftPlan, company: Company) -> tuple[str | None, str, list[str]]:
-    """(subject, body, cited paper ids) for a plan, within the channel's budget."""
-    fr = plan.language == "fr"
-    sender = company.facts["sender"]
-    org = company.facts["name"]
-    team = company.team_for(plan.purpose)
+_GERUND = {"lead": "leading", "join": "joining", "head": "heading", "build": "building", "advise": "advising",
+           "run": "running", "help": "helping", "work": "working", "start": "starting", "grow": "growing",
+           "shape": "shaping", "create": "creating", "direct": "directing", "manage": "managing",
+           "co-lead": "co-leading", "mentor": "mentoring", "collaborate": "collaborating", "supervise": "supervising",
+           "develop": "developing", "take": "taking", "set": "setting", "become": "becoming"}
+# What a recruiter types before the purpose itself: "help with invite him to lead our ..." -> "lead our ...".
+_ASKING = re.compile(r"^(?:(?:please|help(?: me)?(?: with| to)?|i want to|we want to|about|for|regarding|re:?)\s+)*"
+                     r"(?:(?:invite|ask|convince|get|recruit|persuade|encourage|approach)\s+"
+                     r"(?:him|her|them|the candidate|this person)\s+(?:to|for|about)\s+)?(?:to\s+)?", re.I)
+_MET = re.compile(r"\b(met\b[^.;\n]{3,80})", re.I)
+_PREFERS = re.compile(r"\bprefers?\s+(e-?mail|linkedin|whatsapp|telegram)\b", re.I)
+_FRENCH_WORDS = re.compile(r"\b(?:notre|nos|équipe|poste|rejoindre|diriger|pour|sur|des|une|le|la|les)\b", re.I)
+
+
+def purpose_phrase(purpose: str, team: dict | None, org: str) -> str:
+    """The purpose as the sender would say it after "talk with you about": "leading our ...", "a role in ..."."""
+    p = _ASKING.sub("", purpose.strip().rstrip(".!?")).strip()
+    p = re.sub(r"\b(?:him|her|them)\b", "you", re.sub(r"\b(?:his|her|their)\b", "your", p))
+    if not p:
+        return f"a role in our {team['name']} team" if team else f"a research role at {org}"
+    first, _, rest = p.partition(" ")
+    if first.lower() in _GERUND:
+        return f"{_GERUND[first.lower()]} {rest}".strip()
+    if first.lower().endswith("ing"):
+        return p[0].lower() + p[1:]
+    if re.match(r"(?:a|an|the|our|your|some)\b", p, re.I):
+        return p[0].lower() + p[1:]
+    return f"a role in our work on {p}"
+
+
+def dossier_warnings(candidate: Candidate, channel: str) -> list[str]:
+    """What the dossier says against this draft: a preferred channel other than the one asked."""
+    prefers = _PREFERS.search(candidate.notes or "")
+    if not prefers:
+        return []
+    wanted = "email" if prefers.group(1).lower().replace("-", "") == "email" else prefers.group(1).lower()
+    if wanted == channel:
+        return []
+    return [f"{candidate.name}'s dossier says they prefer {prefers.group(1)}; this draft is for {channel}."]
+
+
+def met_at(candidate: Candidate) -> str:
+    """"met briefly at a conference" from the dossier's notes, or ""; nothing else of the notes is used."""
+    found = _MET.search(candidate.notes or "")
+    return found.group(1).strip().rstrip(",") if found else ""
+
+
+def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -> list[str]:
+    sender, org = company.facts["sender"], company.facts["name"]
     formal = plan.tone == "formal"
     surname = plan.candidate.name.split()[-1]
-    if fr:
-        greeting = f"Madame, Monsieur {surname}," if formal else f"Bonjour {first_name(plan.candidate)},"
-        intro = f"Je suis {sender['name']}, {sender.get('title_fr', sender.get('title', ''))} chez {org}, " \
-                f"{company.text('one_line', 'fr')}."
-        why = (f"Nous constituons une équipe sur {team['focus_fr']}" if team and team.get("focus_fr")
-               else "Nous constituons une équipe de recherche") + " et votre expérience y serait précieuse."
-        ask = f"Seriez-vous disponible pour {company.text('call_to_action', 'fr', 'un court appel')} ?"
-        close = "Je vous prie d'agréer mes salutations distinguées," if formal else "Bien à vous,"
-    else:
-        greeting = f"Dear Dr {surname}," if formal else f"Hi {first_name(plan.candidate)},"
-        intro = f"I'm {sender['name']}, {sender.get('title', '')} at {org}, {company.text('one_line', 'en')}."
-        goal = plan.purpose or (team and team["focus"]) or "our research"
-        why = f"We are looking for someone to help with {goal}, and your work is close to it."
-        ask = f"Would you be open to {company.text('call_to_action', 'en', 'a short call')}?"
-        close = "Kind regards," if formal else "Best,"
-        if plan.tone == "warm":
-            ask = f"No pressure at all, but would you be open to {company.text('call_to_action', 'en', 'a short call')}?"
-    reading = []
-    for i, paper in enumerate(plan.papers[:2]):
-        claim = contribution(paper)
-        if fr:
-            reading.append(("J'ai lu " if i == 0 else "Et aussi ") + _cite(paper, "fr") + ".")
-        elif i == 0:
-            reading.append(f"I read {_cite(paper, 'en')}" + (f", where you {claim}." if claim else "."))
+    cta = company.text("call_to_action", "en", "a short call") if parts["cta"] else "a short call"
+    lines = [f"Dear Dr {surname}," if formal else f"Hi {first_name(plan.candidate)},"]
+    if parts["met"] and (met := met_at(plan.candidate)):
+        lines.append(f"We {met[0].lower()}{met[1:]}, and I have followed your work since.")
+    title = f", {sender['title']}" if sender.get("title") else ""
+    lines.append(f"I'm {sender['name']}{title} at {org}" +
+                 (f", {company.text('one_line', 'en')}." if parts["one_line"] else "."))
+    papers = plan.papers[: 2 if parts["second"] else 1]
+    focus = f"what our {team['name']} team works on" if team else "what we work on"
+    for i, paper in enumerate(papers):
+        claim = contribution(paper) if parts["claim"] else ""
+        cite = _cite(paper, "en", parts["venue"])
+        if i == 0:
+            lines.append(f"In {cite}, you {claim}, which is close to {focus}." if claim
+                         else f"I read {cite}, which is close to {focus}." if parts["focus"] else f"I read {cite}.")
         else:
-            reading.append(f"Your paper {_cite(paper, 'en')} is just as relevant to us.")
-    pieces = [greeting, intro, *reading, why, ask, f"{close}\n{sender['name']}"]
+            lines.append(f"Your paper {cite} is just as relevant to us.")
+    lines.append(f"I would like to talk with you about {purpose_phrase(plan.purpose, team, org)}.")
+    lines.append(f"No pressure at all, but would you be open to {cta}?" if plan.tone == "warm" and parts["soft"]
+                 else f"Would you be open to {cta}?")
+    lines.append(f"{'Kind regards,' if formal else 'Best,'}\n{sender['name']}")
+    return lines
+
+
+def _french(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -> list[str]:
+    sender, org = company.facts["sender"], company.facts["name"]
+    formal = plan.tone == "formal"
+    cta = company.text("call_to_action", "fr", "un court appel") if parts["cta"] else "un court appel"
+    lines = [f"Bonjour {plan.candidate.name}," if formal else f"Bonjour {first_name(plan.candidate)},"]
+    if parts["met"] and met_at(plan.candidate):
+        lines.append("Nous nous sommes déjà rencontrés, et je suis vos travaux depuis.")
+    title = sender.get("title_fr") or sender.get("title") or ""
+    lines.append(f"Je suis {sender['name']}" + (f", {title}" if title else "") + f" chez {org}" +
+                 (f", {company.text('one_line', 'fr')}." if parts["one_line"] else "."))
+    papers = plan.papers[: 2 if parts["second"] else 1]
+    focus = (f"ce que fait notre équipe {team['name_fr']}" if team and team.get("name_fr")
+             else "ce que nous faisons")
+    for i, paper in enumerate(papers):
+        cite = _cite(paper, "fr", parts["venue"])
+        if i == 0:
+            lines.append(f"J'ai lu {cite} : ce travail est très proche de {focus}." if parts["claim"]
+                         else f"J'ai lu {cite} avec beaucoup d'intérêt." if parts["focus"] else f"J'ai lu {cite}.")
+        else:
+            lines.append(f"Votre article {cite} nous intéresse tout autant.")
+    french_purpose = plan.purpose and len(_FRENCH_WORDS.findall(plan.purpose)) >= 2
+    if french_purpose:
+        goal = _ASKING.sub("", plan.purpose.strip().rstrip(".!?"))
+        lines.append(f"J'aimerais vous parler de la possibilité de {goal[0].lower()}{goal[1:]}." if
+                     re.match(r"\w+(?:er|ir|re)\b", goal) else f"J'aimerais vous parler de {goal}.")
+    elif team and team.get("name_fr"):
+        lines.append(f"J'aimerais vous parler d'un rôle dans notre équipe {team['name_fr']}.")
+    else:
+        lines.append(f"J'aimerais vous parler d'un rôle de recherche chez {org}.")
+    lines.append(f"Seriez-vous disponible pour {cta} ?")
+    lines.append(f"{'Je vous prie d’agréer mes salutations distinguées,' if formal else 'Bien à vous,'}\n"
+                 f"{sender['name']}")
+    return lines
+
+
+# What goes first when a draft is over its budget: the organisation's one-liner, the second paper, the
+# "no pressure" softener, the claim (the title stays), the dossier's "met at", the venue, what the paper is
+# close to, the call's details. Who writes and why stay.
+_DROP_ORDER = ("one_line", "second", "soft", "claim", "met", "venue", "focus", "cta")
+
+
+def render(plan: DraftPlan, company: Company) -> tuple[str | None, str, list[str]]:
+    """(subject, body, cited paper ids) for a plan, within the channel's budget."""
+    team = company.team_for(plan.purpose or " ".join(plan.candidate.topics).replace("_", " "))
     budget = BUDGET.get(plan.channel, 700) * (0.6 if plan.short else 1.0)
-    droppable = [why, intro] + reading[1:][::-1]
-    body = "\n\n".join(pieces)
-    while len(body) > budget and droppable:
-        pieces.remove(droppable.pop())
-        body = "\n\n".join(pieces)
+    parts = dict.fromkeys(_DROP_ORDER, True)
     if plan.channel != "email":
-        body = body.replace(f"\n\n{close}\n{sender['name']}", f"\n{sender['name']}")
+        parts["second"] = False
+    write = _french if plan.language == "fr" else _english
+    for drop in (None, *_DROP_ORDER):
+        if drop:
+            parts[drop] = False
+        lines = write(plan, company, team, parts)
+        greeting, *middle, close = lines
+        body = "\n\n".join([greeting, " ".join(middle), close])
+        if plan.channel != "email":
+            body = f"{greeting}\n\n{' '.join(middle)}\n{close.splitlines()[-1]}"
+        if len(body) <= budget:
+            break
     cited = [p.id for p in plan.papers[:2] if p.title in body]
     subject = _subject(plan, company) if plan.channel == "email" else None
     return subject, body, cited

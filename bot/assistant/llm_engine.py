@@ -1,10 +1,11 @@
-"""The chat-model engine: the model words answers and drafts; retrieval and the verifier keep it honest.
+"""The chat-model engine: the model words answers and drafts, the knowledge base supplies every fact.
 
-The model sees retrieved papers under opaque keys ([P1], [P2] ...). Whatever it writes is verified:
-keys become numbered references, a fabricated title, year or co-author earns one regeneration with the
-reasons, and if it persists the sentence is removed and a visible warning added. When the endpoint stays
-down, or what the model wrote cannot be used, the offline engine's answer or draft is used with a
-visible notice: nothing is lost. Streamed text is verified sentence by sentence before it is shown.
+The model sees retrieved papers under opaque keys ([P1], [P2] ...) and answers with sentences, each bound
+to the keys it speaks of, with slots ({title:P1}, {year:P1}, {sender} ...) where a fact goes
+(:mod:`bot.assistant.slots`). Every sentence is checked before it is filled (:mod:`bot.assistant.verify`):
+a problem earns one regeneration with the reasons; a sentence still wrong is removed with a visible
+warning. When the endpoint stays down, or what is left cannot be used, the offline engine's answer or
+draft is used with a visible notice: nothing is lost.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import json
 import logging
 import re
 from collections import Counter
-from functools import partial
+from dataclasses import dataclass
 from typing import AsyncIterator, TypeVar
 
 from bot.assistant.drafting import BUDGET, DraftPlan, render
 from bot.assistant.protocol import (DISCARD_REASONS, DISCARDED_NOTICE, FALLBACK_NOTICE, OFFLINE_LABEL,
                                     REMOVED_CLAIM_WARNING)
-from bot.assistant.replies import DRAFT_SCHEMA, REFS, rejection, stream_cut, unpack_draft
-from bot.assistant.verify import Verdict, verify
+from bot.assistant.replies import echo, rejection
+from bot.assistant.slots import SENTENCES_SCHEMA, SLOT, Facts, Sentence, fill, parse_reply
+from bot.assistant.verify import Material, check, people_index
+from bot.knowledge import untrusted
 from bot.llm import LLMError
 from bot.models import Answer, Citation, Draft, Paper
 from bot.prompts import load_prompts
@@ -38,53 +41,92 @@ INSTRUCTIONS = {
 
 Item = TypeVar("Item", Answer, Draft)
 
-
 # Characters of abstracts the model sees in all, at most 600 a paper: with ten or more papers (a "find"
 # answer) the prompt must still fit a small model's 2k-token context with room for the reply.
 ABSTRACT_CHARS, ABSTRACT_BUDGET = 600, 2400
 
 
+def usable(paper: Paper) -> bool:
+    """A paper whose title may be written into a message: its title carries no instruction or payload."""
+    return not untrusted.reasons(paper.title)
+
+
 def paper_block(papers: list[Paper]) -> tuple[dict[str, Paper], str]:
-    """Opaque keys for papers, and the text the model sees."""
-    keys = {f"P{i}": p for i, p in enumerate(papers, 1)}
-    room = min(ABSTRACT_CHARS, ABSTRACT_BUDGET // max(1, len(papers)))
+    """Opaque keys for papers, and the text the model sees: abstracts without any flagged sentence."""
+    keys = {f"P{i}": p for i, p in enumerate([p for p in papers if usable(p)], 1)}
+    room = min(ABSTRACT_CHARS, ABSTRACT_BUDGET // max(1, len(keys)))
     lines = [f"[{key}] {p.title} ({p.venue or ''}{'' if p.venue and str(p.year) in p.venue else f', {p.year}'}). "
-             f"Authors: {', '.join(p.authors)}. Abstract: {p.abstract[:room]}" for key, p in keys.items()]
+             f"Authors: {', '.join(p.authors)}. Abstract: {untrusted.safe_text(p.abstract, room)}"
+             for key, p in keys.items()]
     return keys, "\n".join(lines)
 
 
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)] if value is not None else []
+
+
+def _raw(reply) -> str:
+    return " ".join(s.text for s in reply.sentences)
+
+
+@dataclass
+class Outcome:
+    """What is left of a reply after the checks."""
+
+    sentences: list[Sentence]
+    subject: str | None  # with slots, checked; None when absent or not fit to show
+    removed: int
+    raw: str = ""  # the model's sentences as written, for the echo check
+
+
 class LLMEngine:
-    """Wraps a ChatModel with prompts and verification, for the Assistant."""
+    """Wraps a ChatModel with prompts, slots and checks, for the Assistant."""
 
     def __init__(self, assistant, model):
         self.assistant = assistant
         self.kb = assistant.kb
         self.model = model
         self.prompts = load_prompts()
-        sender = assistant.company.facts["sender"]
+        self.company = assistant.company.facts
+        sender = self.company["sender"]
         self.persona = self.prompts["persona"].system.format(
-            sender=sender.get("name", ""), sender_title=sender.get("title", ""),
-            organisation=assistant.company.facts["name"])
+            sender=sender.get("name", ""), sender_title=sender.get("title", ""), organisation=self.company["name"])
         # Who writes may be said in a message; how to write it may not (see rejection).
-        self.identity = [sender.get("name") or "", sender.get("title") or "", assistant.company.facts["name"]]
-        # For the benchmark: problems caught, regenerations, repairs, sentences removed, offline fallbacks.
+        self.identity = [sender.get("name") or "", sender.get("title") or "", self.company["name"]]
+        self._people: dict[str, set[str]] | None = None
+        # For the benchmarks: problems caught, regenerations, sentences removed, offline fallbacks.
         self.stats: Counter[str] = Counter()
 
     @property
     def caught(self) -> int:
-        """Problems the verifier found in what the model wrote."""
+        """Problems the checks found in what the model wrote."""
         return self.stats["caught"]
 
-    def _judge(self, system: str, prompt: str, language: str | None = None):
-        """The rejection rules for one prompt: ``prompt`` is what a reply may not mostly repeat."""
-        instructions = system
-        for part in filter(None, self.identity):
-            instructions = instructions.replace(part, "|")
-        return partial(rejection, prompt=prompt, instructions=instructions, language=language)
+    @property
+    def people(self) -> dict[str, set[str]]:
+        if self._people is None:
+            self._people = people_index(self.kb.catalog.papers.values())
+        return self._people
 
-    def _verified(self, text: str, keys: dict[str, Paper], candidate_id: str | None, remove: bool) -> Verdict:
-        mine = self.kb.catalog.papers_of(candidate_id) if candidate_id else []
-        return verify(text, keys, mine, self.kb.catalog.papers, candidate_id, remove=remove)
+    def _material(self, keys: dict[str, Paper], candidate, language: str, extra: str = "", team: str = "",
+                  trusted: str = "") -> Material:
+        facts = Facts(keys, candidate, self.company, language, team)
+        company_text = " ".join(_strings({k: v for k, v in self.company.items() if k != "sender"}))
+        parts = [f"{p.title}. {', '.join(p.authors)}. {p.venue or ''} {p.year or ''}. "
+                 f"{untrusted.safe_text(p.abstract)}" for p in keys.values()]
+        if candidate is not None:
+            parts += [candidate.name, *candidate.name_variants]
+        parts += [company_text, *_strings(self.company.get("sender", {})), untrusted.safe_text(extra, 20000)]
+        return Material(facts, "\n".join([*parts, trusted]), self.people, company_text, trusted)
+
+    def _instructions(self, system: str) -> str:
+        for part in filter(None, self.identity):
+            system = system.replace(part, "|")
+        return system
 
     def _fallback(self, item: Item, why: str = "failed") -> Item:
         """The offline engine's answer or draft, saying why: the model failed, or what it wrote was rejected."""
@@ -93,60 +135,57 @@ class LLMEngine:
         notice = DISCARDED_NOTICE.format(reason=DISCARD_REASONS[why]) if why in DISCARD_REASONS else FALLBACK_NOTICE
         return item.model_copy(update={"warnings": list(dict.fromkeys([*item.warnings, notice]))})
 
-    def _settle(self, verdict: Verdict) -> list[str]:
-        """Counts what the final verdict repaired and removed; the warning a removal earns."""
-        self.stats["repaired"] += verdict.repaired
-        self.stats["removed"] += verdict.removed
-        return [REMOVED_CLAIM_WARNING] if verdict.removed else []
+    def _problems(self, sentences: list[Sentence], material: Material) -> list[list[str]]:
+        return [check(s, material) for s in sentences]
 
-    def _generate(self, system: str, user: str, keys, candidate_id, schema: dict | None = None, judge=rejection):
-        """Model text, verified; one regeneration with the reasons, then removal of what is still wrong.
-
-        A regeneration that fails or cannot be shown falls back on the first reply, cleaned.
-        """
-        first = self._reply(system, user, schema)
-        verdict = self._verified(first[0], keys, candidate_id, remove=False)
-        if verdict.ok:
-            return verdict, self._subject(first[1], keys, candidate_id), []
-        self.stats["caught"] += len(verdict.problems)
+    def _generate(self, system: str, user: str, material: Material, subject_wanted: bool) -> Outcome:
+        """The model's sentences, checked; one regeneration with the reasons, then removal of what is still wrong."""
+        first = parse_reply(self.model.complete(system, user, json_schema=SENTENCES_SCHEMA), material.given)
+        if echo(_raw(first), self._instructions(system)):
+            return Outcome([], None, 0, _raw(first))  # a copy of the prompt: no regeneration will mend it
+        found = self._problems(first.sentences, material)
+        subject_problems = check(Sentence(first.subject), material) if first.subject and subject_wanted else []
+        if not any(found) and not subject_problems and first.sentences:
+            return Outcome(first.sentences, first.subject if subject_wanted else None, 0, _raw(first))
+        reasons = [p for ps in found for p in ps] + [f"subject: {p}" for p in subject_problems]
+        self.stats["caught"] += len(reasons)
         self.stats["regenerated"] += 1
-        reasons = "\n".join(f"- {p}" for p in verdict.problems)
-        retry = user + f"\n\nYour previous reply had these problems; fix them:\n{reasons}"
+        retry = user + "\n\nYour previous reply had these problems; fix them:\n" + "\n".join(
+            f"- {p}" for p in dict.fromkeys(reasons or ["it had no sentences"]))
         try:
-            second = self._reply(system, retry, schema)
+            second = parse_reply(self.model.complete(system, retry, json_schema=SENTENCES_SCHEMA), material.given)
         except LLMError as exc:
             logger.warning("model failed on the regeneration (%s); first reply used, cleaned", type(exc).__name__)
             second = None
-        for body, subject in [r for r in (second, first) if r is not None]:
-            verdict = self._verified(body, keys, candidate_id, remove=True)
-            if judge(verdict) is None:
-                break
-        self.stats["caught"] += len(verdict.unfixable)
-        return verdict, self._subject(subject, keys, candidate_id), self._settle(verdict)
+        reply, problems = first, found
+        if second is not None and second.sentences:
+            reply, problems = second, self._problems(second.sentences, material)
+        kept = [s for s, p in zip(reply.sentences, problems) if not p]
+        removed = len(reply.sentences) - len(kept)
+        self.stats["caught"] += sum(map(len, problems)) if reply is second else 0
+        self.stats["removed"] += removed
+        subject = reply.subject if subject_wanted and reply.subject and not check(Sentence(reply.subject),
+                                                                                  material) else None
+        return Outcome(kept, subject, removed, _raw(reply))
 
-    def _reply(self, system: str, user: str, schema: dict | None) -> tuple[str, str | None]:
-        raw = self.model.complete(system, user, json_schema=schema)
-        return unpack_draft(raw) if schema is not None else (raw.strip(), None)
-
-    def _subject(self, subject: str | None, keys, candidate_id) -> str | None:
-        """A subject line with nothing unverifiable in it and no reference markers, or None."""
-        if not subject:
-            return None
-        verdict = self._verified(subject, keys, candidate_id, remove=True)
-        return None if verdict.removed else REFS.sub("", verdict.text).strip() or None
+    @staticmethod
+    def _bound(sentence: Sentence, keys: dict[str, Paper]) -> list[str]:
+        found = [*sentence.papers, *(m.group(2) for m in SLOT.finditer(sentence.text) if m.group(2))]
+        return [keys[k].id for k in dict.fromkeys(found) if k in keys]
 
     # -- answers -------------------------------------------------------------------------------------------
-    def _answer_prompt(self, question: str, offline: Answer) -> tuple[dict[str, Paper], str, str, str | None]:
-        """Keys, system and user prompts, and the one candidate the answer is about (or None)."""
+    def _answer_prompt(self, question: str, offline: Answer):
         papers = [c.paper for c in offline.citations]
         keys, block = paper_block(papers)
         key_of = {p.id: k for k, p in keys.items()}
         terse = offline.text
         for number, paper in enumerate(papers, 1):
-            terse = terse.replace(f"[{number}]", f"[{key_of[paper.id]}]")
+            terse = terse.replace(f"[{number}]", f"[{key_of[paper.id]}]" if paper.id in key_of else "")
         system, user = self.prompts["answer"].render(persona=self.persona, question=question, papers=block,
                                                      draft_answer=terse)
-        return keys, system, user, offline.candidate_ids[0] if len(offline.candidate_ids) == 1 else None
+        candidate = (self.kb.catalog.candidates.get(offline.candidate_ids[0])
+                     if len(offline.candidate_ids) == 1 else None)
+        return keys, system, user, self._material(keys, candidate, "en", question, trusted=offline.text)
 
     def english(self, question: str) -> str:
         """The question in English for retrieval; the question itself when the model cannot help."""
@@ -165,99 +204,98 @@ class LLMEngine:
         """The model's wording of an answer the offline engine grounded; the offline answer on failure."""
         if offline.not_found or not offline.citations:
             return offline  # nothing to word: a model must not turn "nothing found" into something
-        keys, system, user, candidate_id = self._answer_prompt(question, offline)
-        judge = self._judge(system, system)
+        keys, system, user, material = self._answer_prompt(question, offline)
         try:
-            verdict, _, warnings = self._generate(system, user, keys, candidate_id, judge=judge)
+            outcome = self._generate(system, user, material, subject_wanted=False)
         except LLMError as exc:
             logger.warning("model failed (%s); offline answer used", type(exc).__name__)
             return self._fallback(offline)
-        return self._as_answer(verdict, warnings, offline, judge)
-
-    def _as_answer(self, verdict: Verdict, warnings: list[str], offline: Answer, judge) -> Answer:
-        why = judge(verdict)
+        numbers: dict[str, int] = {}
+        pieces = []
+        for sentence in outcome.sentences:
+            bound = self._bound(sentence, keys)
+            for paper_id in bound:
+                numbers.setdefault(paper_id, len(numbers) + 1)
+            text = fill(sentence.text, material.facts)
+            if not re.search(r"[.!?:;,]$", text):
+                text += "."  # every sentence ends, so that no fact runs into the next one
+            refs = f" [{', '.join(str(numbers[p]) for p in bound)}]" if bound else ""
+            end = re.search(r"[.!?:]+$", text)
+            text = text[: end.start()] + refs + end.group(0) if end else text + refs
+            pieces.append(("\n\n" if sentence.paragraph and pieces else " " if pieces else "") + text)
+        text = "".join(pieces).strip()
+        why = echo(outcome.raw, self._instructions(system)) or rejection(text, list(numbers),
+                                                                         self._instructions(system), None)
         if why is not None:
             return self._fallback(offline, why)
-        cited = [Citation(paper=self.kb.catalog.papers[p]) for p in verdict.cited]
-        return offline.model_copy(update={"text": verdict.text, "citations": cited, "engine": self.model.name,
+        cited = [Citation(paper=self.kb.catalog.papers[p]) for p in numbers]
+        warnings = [REMOVED_CLAIM_WARNING] if outcome.removed else []
+        return offline.model_copy(update={"text": text, "citations": cited, "engine": self.model.name,
                                           "warnings": [*offline.warnings, *warnings]})
 
     async def stream_rewrite(self, question: str, offline: Answer) -> AsyncIterator[str | Answer]:
-        """Streams the model's text, verified a sentence at a time; the last item is the verified Answer."""
-        if offline.not_found or not offline.citations:
-            yield offline
-            return
-        keys, system, user, candidate_id = self._answer_prompt(question, offline)
-        judge = self._judge(system, system)
-        raw, shown, checked = "", "", 0
-        try:
-            async for delta in self.model.stream(system, user):
-                raw += delta
-                cut = stream_cut(raw)
-                if cut > checked:
-                    checked = cut
-                    verdict = await asyncio.to_thread(self._verified, raw[:cut], keys, candidate_id, True)
-                    if verdict.text.startswith(shown) and len(verdict.text) > len(shown):
-                        yield verdict.text[len(shown) :]
-                        shown = verdict.text
-        except LLMError as exc:
-            logger.warning("model stream failed (%s); offline answer used", type(exc).__name__)
-            yield self._fallback(offline)
-            return
-        verdict = await asyncio.to_thread(self._verified, raw, keys, candidate_id, True)
-        self.stats["caught"] += len(verdict.problems)
-        warnings = self._settle(verdict)
-        if verdict.text.startswith(shown) and len(verdict.text) > len(shown):
-            yield verdict.text[len(shown) :]
-        yield self._as_answer(verdict, warnings, offline, judge)
+        """The checked answer as one piece (sentences are checked as a whole reply), then the Answer."""
+        answer = await asyncio.to_thread(self.rewrite, question, offline)
+        if answer.engine == self.model.name and answer.text:
+            yield answer.text
+        yield answer
 
     # -- drafts --------------------------------------------------------------------------------------------
-    def _with_titles(self, verdict: Verdict, language: str) -> str:
-        """Reference markers replaced by the papers' titles: a message carries titles, not numbers."""
-        text = verdict.text
-        opening, closing = ("« ", " »") if language == "fr" else ("“", "”")
-        named = {p for p in verdict.cited if self.kb.catalog.papers[p].title.casefold() in text.casefold()}
+    def _body(self, outcome: Outcome, facts: Facts) -> str:
+        """Sentences joined as a message: a greeting or closing line ends with a comma and stands alone."""
+        out: list[str] = []
+        for i, sentence in enumerate(outcome.sentences):
+            text = fill(sentence.text, facts)
+            if not text:
+                continue
+            if not out:
+                out.append(text)
+                continue
+            previous = out[-1]
+            if previous.endswith(","):
+                sep = "\n\n" if len(out) == 1 else "\n"
+            elif sentence.paragraph or text.endswith(","):
+                sep = "\n\n"
+            else:
+                sep = " "
+            out.append(sep + text)
+        return "".join(out).strip()
 
-        def titles(m: re.Match[str]) -> str:
-            papers = [verdict.cited[int(n) - 1] for n in re.split(r"\s*,\s*", m.group(1))
-                      if 0 < int(n) <= len(verdict.cited)]
-            fresh = [p for p in dict.fromkeys(papers) if p not in named]
-            named.update(fresh)
-            joined = (" et " if language == "fr" else " and ").join(
-                f"{opening}{self.kb.catalog.papers[p].title}{closing}" for p in fresh)
-            return f" {joined}" if joined else ""
-
-        return re.sub(r"(?m)^[ \t]+", "", REFS.sub(titles, text)).strip()
-
-    def _draft_from(self, plan: DraftPlan, fallback: Draft, system: str, user: str, keys, block: str) -> Draft:
-        for paper in keys.values():  # writing a title out is citing, not echoing
-            block = block.replace(paper.title, "|")
-        judge = self._judge(system, f"{system}\n{block}", plan.language)
+    def _draft_from(self, plan: DraftPlan, fallback: Draft, system: str, user: str, keys, extra: str) -> Draft:
+        team = self.assistant.company.team_for(plan.purpose) or {}
+        team_name = team.get("name_fr" if plan.language == "fr" else "name", "")
+        material = self._material(keys, plan.candidate, plan.language, extra, team_name)
         try:
-            verdict, subject, warnings = self._generate(system, user, keys, plan.candidate.id, DRAFT_SCHEMA, judge)
+            outcome = self._generate(system, user, material, subject_wanted=plan.channel == "email")
         except LLMError as exc:
             logger.warning("model failed on a draft (%s); offline draft kept", type(exc).__name__)
             return self._fallback(fallback)
-        why = judge(verdict)
+        body = self._body(outcome, material.facts)
+        cited = list(dict.fromkeys(p for s in outcome.sentences for p in self._bound(s, keys)))
+        why = echo(outcome.raw, self._instructions(system)) or rejection(body, cited, self._instructions(system),
+                                                                         plan.language)
         if why is not None:
             return self._fallback(fallback, why)
+        subject = fill(outcome.subject, material.facts) if outcome.subject else None
         if plan.channel != "email":
             subject = None
         elif not subject:
             subject = fallback.subject
-        return fallback.model_copy(update={"subject": subject, "body": self._with_titles(verdict, plan.language),
-                                           "cited_paper_ids": verdict.cited, "engine": self.model.name,
-                                           "warnings": [*fallback.warnings, *warnings]})
+        warnings = [REMOVED_CLAIM_WARNING] if outcome.removed else []
+        return fallback.model_copy(update={"subject": subject, "body": body, "cited_paper_ids": cited,
+                                           "engine": self.model.name, "warnings": [*fallback.warnings, *warnings]})
+
+    def _facts_json(self) -> str:
+        shown = {k: v for k, v in self.company.items() if not k.endswith("_fr") and k != "sender"}
+        return json.dumps(shown, ensure_ascii=False)
 
     def write_draft(self, plan: DraftPlan, fallback: Draft) -> Draft:
         keys, block = paper_block(plan.papers)
-        facts = json.dumps({k: v for k, v in self.assistant.company.facts.items() if not k.endswith("_fr")},
-                           ensure_ascii=False)
         system, user = self.prompts["draft"].render(
-            persona=self.persona, organisation_facts=facts, candidate=plan.candidate.name, papers=block,
+            persona=self.persona, organisation_facts=self._facts_json(), candidate=plan.candidate.name, papers=block,
             channel=plan.channel, budget=BUDGET.get(plan.channel, 700), language=plan.language, tone=plan.tone,
             purpose=plan.purpose or "a research role")
-        return self._draft_from(plan, fallback, system, user, keys, block)
+        return self._draft_from(plan, fallback, system, user, keys, plan.purpose)
 
     def revise_draft(self, plan: DraftPlan, draft: Draft, how: str) -> Draft:
         subject, body, cited = render(plan, self.assistant.company)
@@ -265,12 +303,21 @@ class LLMEngine:
                          tone=plan.tone, purpose=draft.purpose, subject=subject, body=body, cited_paper_ids=cited,
                          engine=OFFLINE_LABEL)
         keys, block = paper_block(plan.papers)
+        facts = Facts(keys, plan.candidate, self.company, plan.language)
         current = draft.body
-        for key, paper in keys.items():
+        for key, paper in keys.items():  # the facts in the draft go back into slots
+            for kind in ("title", "venue", "year", "coauthors"):
+                value = facts.paper_slot(kind, key)
+                if value and len(value) > 4:
+                    current = current.replace(value, f"{{{kind}:{key}}}")
             for opening, closing in (("“", "”"), ("« ", " »"), ("«", "»")):
-                current = current.replace(f"{opening}{paper.title}{closing}", f"[{key}]")
+                current = current.replace(f"{opening}{paper.title}{closing}", f"{{title:{key}}}")
+        for kind in ("company", "sender", "sender_title", "candidate_name", "first_name"):
+            value = facts.fact_slot(kind)
+            if value and len(value) > 2:
+                current = re.sub(rf"\b{re.escape(value)}\b", f"{{{kind}}}", current)
         budget = int(BUDGET.get(plan.channel, 700) * (0.6 if how == "shorter" else 1.0))
         system, user = self.prompts["revise"].render(
             persona=self.persona, instruction=INSTRUCTIONS[how], draft=current, papers=block,
             language=plan.language, budget=budget)
-        return self._draft_from(plan, fallback, system, user, keys, block)
+        return self._draft_from(plan, fallback, system, user, keys, f"{draft.purpose}\n{current}")

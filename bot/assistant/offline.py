@@ -22,10 +22,19 @@ def _where(paper: Paper) -> str:
 
 
 def best_sentence(paper: Paper, query: str) -> str:
-    """The abstract sentence sharing most words with the query: the extract shown as support."""
+    """The abstract sentence sharing most words with the query: the extract shown as support.
+
+    The abstract is untrusted text: a sentence that reads as an instruction or carries a link, an e-mail
+    address, a phone number or payment details is never quoted (nor is anything when all of them do).
+    """
+    from bot.knowledge.untrusted import reasons
+
     words = set(re.findall(r"[a-z]{4,}", query.lower()))
-    sentences = [s for s in _SENTENCE.split(paper.abstract) if len(s) > 30] or [paper.abstract]
-    return max(sentences, key=lambda s: len(words & set(re.findall(r"[a-z]{4,}", s.lower()))))[:400]
+    clean = [s for s in _SENTENCE.split(paper.abstract[:20000]) if not reasons(s)]
+    sentences = [s for s in clean if 30 < len(s) <= 400] or [s for s in clean if len(s) <= 400]
+    if not sentences:
+        return "(the abstract has no sentence that can be quoted)"
+    return max(sentences, key=lambda s: len(words & set(re.findall(r"[a-z]{4,}", s.lower()))))
 
 
 def _name_list(names: list[str]) -> str:

@@ -2,7 +2,7 @@
 
 Small models rarely write the JSON asked of them, stop at the token limit mid-string, or answer by
 copying their instructions and the paper list back. ``unpack_draft`` takes what can be taken;
-``rejection`` says why a reply that passed the verifier is still no message; ``stream_cut`` says how much
+``rejection`` says why a reply that passed the checks is still no message; ``stream_cut`` says how much
 of a streamed reply is whole sentences, ready to be verified and shown.
 """
 
@@ -12,7 +12,6 @@ import json
 import re
 
 from bot.assistant.protocol import NOT_FOUND_PHRASE
-from bot.assistant.verify import Verdict
 
 # Asked of every draft: endpoints with structured output enforce it, the others get it as a hint.
 DRAFT_SCHEMA = {"title": "draft", "type": "object", "required": ["subject", "body"],
@@ -31,8 +30,7 @@ _QUOTATION = re.compile(r'"[^"\n]*"|“[^”\n]*”|«[^»\n]*»')
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|your|you|we|our|is|in|with|would)\b", re.I)
 _FRENCH = re.compile(r"\b(?:le|la|les|des|du|de|et|vous|votre|vos|nous|notre|est|une|pour|sur|avec|je)\b", re.I)
 # Small models answer by copying their instructions or the paper list. A reply that repeats the paper
-# list's labels, two six-word runs of the instructions, or mostly runs of the prompt is an echo.
-ECHO_SHARE = 0.5
+# list's labels or two six-word runs of the instructions is an echo.
 _LABELS = re.compile(r"\b(?:Authors|Abstract)\s*:")
 
 
@@ -71,17 +69,19 @@ def _runs(text: str, n: int = 6) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
-def rejection(verdict: Verdict, prompt: str = "", instructions: str = "", language: str | None = None) -> str | None:
-    """Why verified model text cannot be shown, or None: "empty", "uncited", "not found" (the offline engine
-    did find papers, or there would be nothing to word), an "echo" of the prompt, or the wrong "language"."""
-    text = verdict.text
-    if not text.strip() or not verdict.cited:
+def echo(text: str, instructions: str) -> str | None:
+    """"echo" when a reply copies the paper list's labels or two six-word runs of its instructions."""
+    return "echo" if _LABELS.search(text) or len(_runs(text) & _runs(instructions)) >= 2 else None
+
+
+def rejection(text: str, cited: list[str], instructions: str = "", language: str | None = None) -> str | None:
+    """Why checked model text cannot be shown, or None: "empty", "uncited", "not found" (the offline engine
+    did find papers, or there would be nothing to word), an "echo" of the instructions, or the wrong "language"."""
+    if not text.strip() or not cited:
         return "uncited" if text.strip() else "empty"
     if NOT_FOUND_PHRASE in text:
         return "not found"
-    runs = _runs(text)
-    if _LABELS.search(text) or len(runs & _runs(instructions)) >= 2 or (
-            runs and len(runs & _runs(prompt)) / len(runs) >= ECHO_SHARE):
+    if _LABELS.search(text) or len(_runs(text) & _runs(instructions)) >= 2:
         return "echo"
     prose = _QUOTATION.sub(" ", REFS.sub(" ", text))  # titles are in English whatever the language
     english, french = len(_ENGLISH.findall(prose)), len(_FRENCH.findall(prose))

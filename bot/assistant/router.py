@@ -63,8 +63,13 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         return fit_answer(kb, people, request)
     person = kb.catalog.candidates[people[0]]
     if op == "draft":
-        draft = assistant.draft(person.id, channel=request.channel or "email", language=request.language,
-                                tone=request.tone or "warm", purpose=request.purpose, conversation=conversation)
+        from bot.pipeline.store import DoNotContactError
+
+        try:
+            draft = assistant.draft(person.id, channel=request.channel or "email", language=request.language,
+                                    tone=request.tone or "warm", purpose=request.purpose, conversation=conversation)
+        except DoNotContactError as exc:  # the one contact gate refused: said, never drafted
+            return ops.answer(str(exc), [], [person.id], "draft", status="refused")
         return draft_answer(kb, draft)
     if op in ("with_coauthor", "together"):
         if len(people) < 2:
@@ -199,7 +204,9 @@ def shorter_than(draft: Draft, before: Draft) -> Draft:
 
 
 def draft_answer(kb, draft: Draft) -> Answer:
-    text = (f"Subject: {draft.subject}\n\n" if draft.subject else "") + draft.body
+    from bot.assistant.drafting import subject_label
+
+    text = (f"{subject_label(draft.language)}: {draft.subject}\n\n" if draft.subject else "") + draft.body
     cited = [Citation(paper=kb.catalog.papers[p]) for p in draft.cited_paper_ids if p in kb.catalog.papers]
     return Answer(text=text, citations=cited, candidate_ids=[draft.candidate_id], ranked_paper_ids=draft.cited_paper_ids,
                   intent="draft", engine=draft.engine, warnings=draft.warnings, status="draft", draft=draft)

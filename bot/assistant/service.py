@@ -30,11 +30,16 @@ class UnknownCandidateError(LookupError):
 class Assistant:
     """Answers, finds and drafts over a knowledge base; a chat model, when given, writes the text."""
 
-    def __init__(self, kb, company: Company, chat_model=None, model_parses: bool = False):
-        """``model_parses``: the chat model, when there is one, also reads each message into its request."""
+    def __init__(self, kb, company: Company, chat_model=None, pipeline=None, model_parses: bool = False):
+        """``pipeline``: the store the contact gate reads (the settings' own when None); ``model_parses``: the
+        chat model, when there is one, also reads each message into its request."""
+        from bot.assistant.gate import ContactGate
+
         self.kb = kb
         self.company = company
         self.model = chat_model
+        # Do-not-contact and the cool-down, for every draft: the given pipeline store, or the settings' own.
+        self.gate = ContactGate(pipeline, settings=getattr(kb, "settings", None))
         self.streams = chat_model is not None
         if chat_model is not None:
             from bot.assistant.llm_engine import LLMEngine
@@ -174,17 +179,25 @@ class Assistant:
     # -- drafting ----------------------------------------------------------------------------------------
     def draft(self, candidate: str, *, channel: str = "email", language: str | None = None, tone: str = "warm",
               purpose: str = "", conversation: Conversation | None = None) -> Draft:
-        """A first-contact message citing the candidate's papers closest to the purpose."""
+        """A first-contact message citing the candidate's papers closest to the purpose.
+
+        The contact gate runs first: DoNotContactError for a do-not-contact candidate, a warning within the
+        cool-down. Papers whose title carries an instruction or a payload are never cited.
+        """
+        from bot.assistant.drafting import dossier_warnings
+        from bot.assistant.llm_engine import usable
+
         person = self.resolve_one(candidate)
+        warnings = self.gate.check(person.id, person.name)
         language = (language or (person.languages[0] if person.languages else "en")).lower()
-        mine = self.kb.catalog.papers_of(person.id)
+        mine = [p for p in self.kb.catalog.papers_of(person.id) if usable(p)]
         if purpose:
             ranking = self.kb.searcher.rank(clean_query(purpose), [person.id])
-            papers = [self.kb.catalog.papers[p] for p, _ in ranking[:2]]
+            papers = [self.kb.catalog.papers[p] for p, _ in ranking if usable(self.kb.catalog.papers[p])][:2]
         else:
             papers = mine[:2]
         plan = DraftPlan(person, papers, channel=channel, language=language, tone=tone, purpose=purpose)
-        draft = self._render(plan)
+        draft = self._render(plan, [*warnings, *dossier_warnings(person, channel)])
         if self.model is not None:
             draft = self._llm.write_draft(plan, draft)
         if conversation is not None:
@@ -211,12 +224,16 @@ class Assistant:
                          language=language if how == "translate" and language else draft.language,
                          tone={"formal": "formal", "warmer": "warm"}.get(how, draft.tone), purpose=draft.purpose,
                          short=how == "shorter")
+        from bot.assistant.drafting import dossier_warnings
+
+        warnings = [*self.gate.check(person.id, person.name), *dossier_warnings(person, draft.channel)]
         if self.model is not None:
-            return self._llm.revise_draft(plan, draft, how)
-        return self._render(plan)
+            revised = self._llm.revise_draft(plan, draft, how)
+            return revised.model_copy(update={"warnings": list(dict.fromkeys([*warnings, *revised.warnings]))})
+        return self._render(plan, warnings)
 
 
-def build_assistant(settings, kb=None) -> Assistant:
+def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
     """The assistant for these settings: the knowledge base (built on first use) and the configured engine."""
     from bot.knowledge.base import KnowledgeBase
     from bot.llm import build_chat_model
@@ -228,4 +245,4 @@ def build_assistant(settings, kb=None) -> Assistant:
     if not kb.catalog.papers:
         kb.ingest()
     return Assistant(kb, Company.load(settings.knowledge.company_dir), build_chat_model(settings.llm),
-                     model_parses=settings.llm.understand)
+                     pipeline=pipeline, model_parses=settings.llm.understand)

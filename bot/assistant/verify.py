@@ -1,307 +1,236 @@
-"""The verifier that runs on every model output before anyone sees it.
+"""What slots cannot hold: the checks on every sentence a model wrote, before anything is filled or shown.
 
-The model is shown retrieved papers under opaque keys (``[P1]``, ``[P2]`` ...). ``verify`` checks what it
-wrote against the knowledge base, sentence by sentence:
+Titles, venues, years, people, links and contact details reach a message only through slots
+(:mod:`bot.assistant.slots`). What the model typed itself (the sentence with its slots taken out) may not
+carry any of them, and whatever it says must come from the material it was given:
 
-* given keys become numbered references ``[1]``, ``[2]`` in order of first citation; keys never given
-  are stripped;
-* a quoted or italicised string of four words or more must fuzzily match a paper of the candidate's (or,
-  with no candidate, one of the given papers); a match, or such a title written out unquoted, counts as
-  citing that paper;
-* in a sentence that cites papers, a year must be one of theirs (a single wrong year is repaired), a
-  corpus author named must be one of their authors, and a venue acronym one of their venues; in a
-  sentence that cites none, a corpus author named must be an author of a paper it may cite;
-* links must be known paper links (or explicitly allowed ones), else they are stripped.
-
-With ``remove=False`` only deterministic fixes are applied (keys, unknown keys, years, links) and the
-caller may regenerate with ``problems``; with ``remove=True`` sentences with unfixable problems go too.
+* no link, e-mail address, phone number, IBAN or payment detail, and nothing that reads as an instruction;
+* a quoted span only when it is exactly one of the given titles (not a longer or shorter string);
+* no year, venue name, "Findings"/"workshop", or honour (award, best paper, keynote, invited talk ...)
+  unless the abstract of a paper the sentence speaks of says it; "main conference" never for a paper
+  that was not at one (:mod:`bot.venues` says which);
+* a number only if the abstract of a paper the sentence speaks of (or the organisation's facts) has it;
+* a capitalised word or run of words (a name, an employer, a title) only if the material has it verbatim,
+  never a person of the knowledge base other than the candidate, never a title cut down or with words added;
+* a venue, year, co-author or link slot beside another paper's title slot is a wrong binding.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
-from rapidfuzz import fuzz
-
+from bot.assistant.slots import SLOT, Facts, Sentence, unknown_slots
+from bot.knowledge import untrusted
 from bot.models import Paper
+from bot.venues import claims_main_conference, is_main_conference, normalise, venue_mentions
 
-logger = logging.getLogger(__name__)
+MIN_TITLE_WORDS = 4  # a quoted string this long presents itself as a title (the campaign's check uses it)
 
-TITLE_MATCH_THRESHOLD = 90
-MIN_TITLE_WORDS = 4
-
-_YEAR = re.compile(r"(?<![\w/.-])(199\d|20[0-2]\d|2030)(?![\w/-])")
-_URL = re.compile(r"https?://[^\s<>\"'\])]+")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
-_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|«([^»\n]+)»|‘([^’\n]+)’|(?<![*\w])\*([^*\s][^*\n]*)\*(?![*\w])')
-_BOUNDARY = re.compile(
-    r"(?P<end>[.!?][\"”»’*)]?(?:[ \t]*\[[^\]\n]{1,40}\])*)(?P<sep>[ \t]+)(?=[\"“«‘*(\[]?[A-Z0-9])|(?P<nl>[ \t]*\n\s*)"
-)
-_ABBREVIATIONS = {"al", "e.g", "i.e", "etc", "vs", "dr", "prof", "mr", "ms", "mrs", "cf", "fig", "no", "st", "jr"}
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
-_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*\b")
-# Acronyms that occur in venue names but also in ordinary prose about research; never read as venues.
-_GENERIC_ACRONYMS = {"NLP", "AI", "ML", "MT", "NMT", "LLM", "LLMs", "ASR", "QA", "NLG", "NLU", "IR", "CV", "IEEE", "ACM"}
+_PLACEHOLDER = " \u2063 "  # an invisible separator: slots break runs of words
+_YEAR = re.compile(r"(?<![\w.])(19[5-9]\d|20[0-3]\d)(?![\w])|\b'(\d\d)\b")
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)([A-Za-z%]*)")
+_NUMBER_WORDS = {"three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen",
+                 "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands", "million",
+                 "millions", "billion", "dozen", "dozens", "trois", "quatre", "cinq", "dix", "cent", "mille"}
+_HONOUR = re.compile(r"\b(?:awards?|award-winning|prizes?|best[- ]paper|outstanding[- ]paper|keynotes?|invited talks?|"
+                     r"plenary|spotlight|oral presentation|honou?rable mention|distinguished paper|fellowships?|"
+                     r"medal|laureate|prix|récompens\w*|meilleur article|conférence invitée|exposé invité)\b", re.I)
+_VENUE_WORDS = re.compile(r"\b(?:findings|workshops?|proceedings|journal|conference on)\b", re.I)
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”|«\s*([^»\n]+?)\s*»|‘([^’\n]+)’|„([^“”\n]+)[“”]|'
+                     r'(?<!\w)\*([^*\n]+)\*')
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_CONNECTORS = {"of", "for", "the", "and", "in", "on", "at", "to", "a", "an", "with", "from", "via", "by", "de", "la",
+               "le", "les", "des", "du", "et", "pour", "à", "en", "sur", "is", "all", "you", "not"}
+# Capitalised words that are not names: the speaker, forms of address, common acronyms of the field.
+_EXEMPT = {"I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll", "Dr", "Prof", "Mr", "Ms", "Mrs", "Hi",
+           "Hello", "Dear", "Madame", "Monsieur", "Bonjour", "NLP", "AI", "ML", "MT", "NMT", "LLM", "LLMs", "QA",
+           "ASR", "NLG", "NLU", "IR", "OK", "PhD", "English", "French", "German", "Spanish", "Chinese", "European",
+           "Europe", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "January", "February", "March", "April",
+           "May", "June", "July", "September", "October", "November", "December", "Mme", "M", "Pr", "LinkedIn",
+           "Telegram", "WhatsApp", "Email", "E-mail", "Zoom"}
+# Words a sentence may begin with although they are capitalised there: not names.
+_STARTERS = set("""a about after again all also although an and any are as at because before being best both but by can
+could dear do does during each either even every few for from given happy has have having here hi hello how however i if
+in into is it its just kind kindly last let like looking many may maybe more most much my no not now of on once one only
+or other our over perhaps please rather reading really regards since so some still such thank thanks that the their then
+there these they this those though through thus to together two under until up us very was we well were what when where
+whether which while who whom whose why will with within without would yes yet you your yours he she his her hers
+another among overall moreover furthermore besides cheers warm sincerely hope glad keen curious excited interested
+feel great congratulations l d c qu bonjour cordialement
+merci bien je nous votre vos vous le la les un une des dans en pour avec sur si seriez auriez pourriez serait
+j ce cette ces notre nos mais et ou donc car comme chère cher madame monsieur au aux à salutations très""".split())
 
 
 @dataclass
-class Verdict:
-    """What the verifier made of one model output."""
+class Material:
+    """What the model was given: the papers under their keys, the facts, and every text it may draw from."""
 
-    text: str  # the text to show: keys rewritten as [n], repairs applied, bad sentences gone if remove=True
-    cited: list[str]  # paper ids in order of first citation; cited[n - 1] is reference [n]
-    problems: list[str]  # human-readable reasons, fit to hand back to the model when regenerating
-    removed: int = 0  # sentences removed
-    repaired: int = 0  # wrong years replaced, unknown keys and links stripped
-    unfixable: list[str] = field(default_factory=list)  # the problems that repairs could not fix
+    facts: Facts
+    text: str  # titles, authors, abstracts (made safe), the organisation's facts, the question or purpose
+    people: dict[str, set[str]] = field(default_factory=dict)  # every author of the knowledge base -> ids
+    company_text: str = ""
+    trusted: str = ""  # text the system wrote itself (the offline answer): the people it names may be named
 
     @property
-    def ok(self) -> bool:
-        """True when nothing was wrong at all."""
-        return not self.problems
+    def given(self) -> dict[str, Paper]:
+        return self.facts.keys
 
 
-def _norm(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
-
-
-def _name_key(name: str) -> str:
-    return _norm(re.sub(r"['’]s\b", "", name))
-
-
-def _venue_tokens(venue: str | None) -> set[str]:
-    return {t for t in _ACRONYM.findall(venue or "") if t not in _GENERIC_ACRONYMS}
-
-
-def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in pattern.finditer(text)]
-
-
-def _inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
-def _segments(text: str) -> list[list[str]]:
-    """Splits text into [sentence, separator] pairs whose concatenation is the text."""
-    protected = _spans(_QUOTED, text)
-    out, start = [], 0
-    for m in _BOUNDARY.finditer(text):
-        if m.group("nl") is not None:
-            cut, sep_end = m.start(), m.end()
-        else:
-            word = re.search(r"(\S+)$", text[start : m.start() + 1])
-            token = word.group(1).rstrip(".!?").lstrip("(\"“").casefold() if word else ""
-            if _inside(m.start(), protected) or token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
-                continue
-            cut, sep_end = m.start("sep"), m.end()
-        out.append([text[start:cut], text[cut:sep_end]])
-        start = sep_end
-    if start < len(text):
-        out.append([text[start:], ""])
+def people_index(papers) -> dict[str, set[str]]:
+    """Every author name of these papers, normalised, to the person ids it may mean."""
+    out: dict[str, set[str]] = {}
+    for paper in papers:
+        for i, name in enumerate(paper.authors):
+            if len(name.split()) >= 2:
+                out.setdefault(normalise(name), set()).add(paper.author_ids[i] if i < len(paper.author_ids) else name)
     return out
 
 
-class _Checker:
-    """Holds what verify needs to know about the papers; one per call."""
-
-    def __init__(self, keys: Mapping[str, Paper], title_pool: list[Paper], all_papers: Mapping[str, Paper],
-                 allowed_urls: Iterable[str]) -> None:
-        self.keys = {k.strip("[] "): p for k, p in keys.items()}
-        prefixes = sorted({re.match(r"[A-Za-z]*", k).group() for k in self.keys} or {"P"}, key=len, reverse=True)
-        pfx = "|".join(re.escape(p) for p in prefixes if p) or "P"
-        self.marker = re.compile(rf"[ \t]*\[\s*((?:{pfx})\d+(?:\s*[,;]\s*(?:{pfx})\d+)*)\s*\]")
-        self.titles = [(_norm(p.title), p) for p in title_pool]
-        # Whom a sentence that cites nothing may name: the authors of the papers the text may cite.
-        self.around = {p.id: p for p in [*title_pool, *self.keys.values()]}.values()
-        self.urls = {u.rstrip("/") for u in allowed_urls} | {p.url.rstrip("/") for p in all_papers.values() if p.url}
-        self.people: dict[str, set[str]] = {}
-        self.venues: set[str] = set()
-        for paper in all_papers.values():
-            self.venues |= _venue_tokens(paper.venue)
-            for i, name in enumerate(paper.authors):
-                person = paper.author_ids[i] if i < len(paper.author_ids) else _name_key(name)
-                self.people.setdefault(_name_key(name), set()).add(person)
-
-    def fix_links(self, s: str, problems: list[str]) -> tuple[str, int]:
-        """Strips links that are not known paper links; returns the text and how many went."""
-        fixed = 0
-
-        def md(m: re.Match[str]) -> str:
-            nonlocal fixed
-            if m.group(2).rstrip("/") in self.urls:
-                return m.group(0)
-            fixed += 1
-            problems.append(f"linked {m.group(2)}, which is not the link of a known paper")
-            return m.group(1)
-
-        def bare(m: re.Match[str]) -> str:
-            nonlocal fixed
-            url = m.group(0).rstrip(".,;:!?")
-            if url.rstrip("/") in self.urls:
-                return m.group(0)
-            fixed += 1
-            problems.append(f"linked {url}, which is not the link of a known paper")
-            return m.group(0)[len(url) :]
-
-        s = _MD_LINK.sub(md, s)
-        return _URL.sub(bare, s), fixed
-
-    def citations(self, s: str, problems: list[str], unfixable: list[str]) -> list[Paper]:
-        """Papers cited in s, by key or by quoted title, in order; records unknown keys and unknown titles."""
-        events: list[tuple[int, Paper]] = []
-        for m in self.marker.finditer(s):
-            for token in re.split(r"\s*[,;]\s*", m.group(1)):
-                if token in self.keys:
-                    events.append((m.start(), self.keys[token]))
-                else:
-                    problems.append(f"cited [{token}], which is not one of the papers given")
-        for m in _QUOTED.finditer(s):
-            quoted = next(g for g in m.groups() if g is not None)
-            if len(quoted.split()) < MIN_TITLE_WORDS:
-                continue
-            target = _norm(quoted)
-            best = max(self.titles, key=lambda t: fuzz.token_set_ratio(target, t[0]), default=None)
-            if best is not None and fuzz.token_set_ratio(target, best[0]) >= TITLE_MATCH_THRESHOLD:
-                events.append((m.start(), best[1]))
-            else:
-                reason = f'"{quoted.strip()}" is not the title of any paper it may cite'
-                problems.append(reason)
-                unfixable.append(reason)
-        plain, found = _norm(s), {p.id for _, p in events}
-        for title, paper in self.titles:  # a title written out without quotes cites its paper too
-            if paper.id not in found and len(title.split()) >= MIN_TITLE_WORDS and f" {title} " in f" {plain} ":
-                found.add(paper.id)
-                events.append((max(0, s.casefold().find(paper.title.casefold()[:12])), paper))
-        return [p for _, p in sorted(events, key=lambda e: e[0])]
-
-    def fix_years(self, s: str, cited: list[Paper], problems: list[str], unfixable: list[str]) -> tuple[str, int]:
-        """Replaces a wrong year when the sentence cites papers of a single year; flags it otherwise."""
-        years = {p.year for p in cited if p.year}
-        if not years:
-            return s, 0
-        shielded = _spans(_QUOTED, s) + _spans(_URL, s)
-        title = cited[0].title
-        fixed = 0
-
-        def check(m: re.Match[str]) -> str:
-            nonlocal fixed
-            year = int(m.group(1))
-            if year in years or _inside(m.start(), shielded):
-                return m.group(0)
-            if len(years) == 1:
-                right = next(iter(years))
-                problems.append(f'gave {year} for "{title}", which is from {right}')
-                fixed += 1
-                return str(right)
-            reason = f"gave {year}, which is not the year of any paper cited in that sentence"
-            problems.append(reason)
-            unfixable.append(reason)
-            return m.group(0)
-
-        return _YEAR.sub(check, s), fixed
-
-    def check_people(self, s: str, cited: list[Paper], problems: list[str], unfixable: list[str]) -> None:
-        """Flags corpus authors named beside papers they did not write, or beside none they may have."""
-        papers = cited or self.around
-        if not papers:
-            return
-        ids = {i for p in papers for i in p.author_ids} | {_name_key(a) for p in papers for a in p.authors}
-        words = [w for w in _WORD.findall(s)]
-        seen: set[str] = set()
-        for i, first in enumerate(words):
-            if not first[0].isupper():
-                continue
-            for n in (4, 3, 2):
-                key = _name_key(" ".join(words[i : i + n]))
-                if len(words[i : i + n]) == n and key in self.people and key not in seen:
-                    seen.add(key)
-                    if not (self.people[key] & ids or key in ids):
-                        name = " ".join(words[i : i + n]).rstrip(".,;:")
-                        reason = (f'named {name} beside "{cited[0].title}", but {name} is not among its authors'
-                                  if cited else f"named {name}, who wrote none of the papers it may cite")
-                        problems.append(reason)
-                        unfixable.append(reason)
-                    break
-
-    def check_venues(self, s: str, cited: list[Paper], problems: list[str], unfixable: list[str]) -> None:
-        """Flags a known venue acronym that is not the venue of any cited paper (when all venues are known)."""
-        if not self.venues or any(not p.venue for p in cited):
-            return
-        allowed = set().union(*(_venue_tokens(p.venue) for p in cited))
-        shielded = _spans(_QUOTED, s)
-        for m in _ACRONYM.finditer(s):
-            if m.group(0) in self.venues and m.group(0) not in allowed and not _inside(m.start(), shielded):
-                reason = f'named the venue {m.group(0)} for "{cited[0].title}", which appeared in {cited[0].venue}'
-                problems.append(reason)
-                unfixable.append(reason)
-
-    def renumber(self, s: str, numbers: dict[str, int]) -> str:
-        """Rewrites given keys as [n] and strips the others."""
-
-        def sub(m: re.Match[str]) -> str:
-            refs: list[int] = []
-            for token in re.split(r"\s*[,;]\s*", m.group(1)):
-                paper = self.keys.get(token)
-                if paper is not None and numbers[paper.id] not in refs:
-                    refs.append(numbers[paper.id])
-            lead = m.group(0)[: len(m.group(0)) - len(m.group(0).lstrip(" \t"))]
-            return f"{lead}[{', '.join(map(str, refs))}]" if refs else ""
-
-        return self.marker.sub(sub, s)
+def _flat(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _tidy(s: str) -> str:
-    s = re.sub(r"[ \t]{2,}", " ", s)
-    s = re.sub(r"[ \t]+([.,;:!?])", r"\1", s)
-    return re.sub(r"\(\s*\)", "", s).strip(" \t") if s.strip() else ""
-
-
-def verify(text: str, keys: Mapping[str, Paper], candidate_papers: list[Paper], all_papers: Mapping[str, Paper],
-           candidate_id: str | None, *, remove: bool = False, allowed_urls: Iterable[str] = ()) -> Verdict:
-    """Checks a model output against the papers it was given; see the module docstring for the rules."""
-    pool = candidate_papers if candidate_id is not None and candidate_papers else list(keys.values())
-    checker = _Checker(keys, pool, all_papers, allowed_urls)
-    problems: list[str] = []
-    unfixable_all: list[str] = []
-    kept: list[tuple[str, str, list[Paper], bool]] = []
-    removed = repaired = 0
-    segments = _segments(text)
-    for index, (sentence, sep) in enumerate(segments):
-        unfixable: list[str] = []
-        s, fixed = checker.fix_links(sentence, problems)
-        before = len(problems)
-        cited = checker.citations(s, problems, unfixable)
-        fixed += len(problems) - before - len(unfixable)  # unknown keys are stripped when renumbering
-        if cited:
-            s, years_fixed = checker.fix_years(s, cited, problems, unfixable)
-            fixed += years_fixed
-            checker.check_venues(s, cited, problems, unfixable)
-        checker.check_people(s, cited, problems, unfixable)
-        repaired += fixed
-        unfixable_all += unfixable
-        if remove and unfixable:
-            removed += 1
-            # The gap after a removed sentence replaces the one before it when it is the larger break or the end.
-            if kept and (index == len(segments) - 1 or sep.count("\n") > kept[-1][1].count("\n")):
-                kept[-1] = (kept[-1][0], sep, kept[-1][2], kept[-1][3])
+def _runs(typed: str) -> list[tuple[str, int]]:
+    """Runs of capitalised words (joined by connectors), with the index of their first word in the sentence."""
+    words = list(_WORD.finditer(typed))
+    runs, i = [], 0
+    while i < len(words):
+        w = words[i].group(0)
+        if not w[0].isupper():
+            i += 1
             continue
-        kept.append((s, sep, cited, s != sentence or fixed > 0))
-    numbers: dict[str, int] = {}
-    for _, _, cited, _ in kept:
-        for paper in cited:
-            numbers.setdefault(paper.id, len(numbers) + 1)
-    parts = []
-    for s, sep, _, changed in kept:
-        rewritten = checker.renumber(s, numbers)
-        parts.append((_tidy(rewritten) if changed else rewritten) + sep)
-    out = "".join(parts)
-    if problems:
-        logger.info("verifier: %s problems, %s repaired, %s sentences removed", len(problems), repaired, removed)
-    return Verdict(out, list(numbers), problems, removed, repaired, unfixable_all)
+        j = i
+        while j + 1 < len(words):
+            gap = typed[words[j].end() : words[j + 1].start()]
+            nxt = words[j + 1].group(0)
+            if gap.strip(" -:'’") or "\u2063" in gap:
+                break
+            if nxt[0].isupper():
+                j += 1
+                continue
+            k = j + 1  # connectors may join capitalised words ("Translation at Scale")
+            while k < len(words) and words[k].group(0).lower() in _CONNECTORS and not words[k].group(0)[0].isupper() \
+                    and not typed[words[k - 1].end() : words[k].start()].strip(" -:'’"):
+                k += 1
+            if k < len(words) and k > j + 1 and words[k].group(0)[0].isupper() and \
+                    not typed[words[k - 1].end() : words[k].start()].strip(" -:'’"):
+                j = k
+                continue
+            break
+        runs.append((typed[words[i].start() : words[j].end()], i))
+        i = j + 1
+    return runs
+
+
+def _check_words(typed: str, material: Material, problems: list[str], bound: list[Paper]) -> None:
+    low_material = material.text.casefold()
+    candidate = material.facts.candidate
+    own = {normalise(candidate.name)} | {normalise(v) for v in candidate.name_variants} if candidate else set()
+    titles = {normalise(p.title): p for p in material.given.values()}
+    abstracts = " ".join(untrusted.safe_text(p.abstract) for p in bound)
+    person_words = set(candidate.name.split()) if candidate else set()
+    for run, index in _runs(typed):
+        words = run.split()
+        while words and words[0].rstrip(",.") in _EXEMPT and len(words) > 1:  # "Hi Rico", "Dr Sennrich"
+            words, index = words[1:], index + 1
+        run = " ".join(words)
+        if len(words) == 1 and (run in _EXEMPT or run.rstrip("'’s") in _EXEMPT):
+            continue
+        if set(w.rstrip("'’s") for w in words) <= person_words | {"’s", "'s"} or \
+                all(w.rstrip("'’s").rstrip("'’") in person_words for w in words):
+            continue  # the candidate's own name, or part of it
+        if index == 0 and len(words) == 1:
+            head = re.split(r"['’-]", run.lower())[0]
+            # A capitalised first word is a name only if it looks like none of the words sentences begin with.
+            if head in _STARTERS or re.search(rf"\b{re.escape(run.lower())}\b", low_material) or \
+                    re.search(r"(?:ing|ly|ed|ez|ais|ons)$", head):
+                continue
+        key = normalise(run)
+        if key in titles:
+            continue
+        people = [n for n in material.people if f" {n} " in f" {key} " and n not in own]
+        trusted = f" {normalise(material.trusted)} "
+        # A name the system's own answer gives (a "find" list) may be typed, but only beside that person's papers.
+        authors = {i for p in bound for i in p.author_ids} | {normalise(a) for p in bound for a in p.authors}
+        named = [n for n in people if f" {n} " not in trusted or (bound and not (material.people[n] | {n}) & authors)]
+        if named:
+            problems.append(f"typed the name {run!r}: people are named only through slots ({{coauthors:P1}}), "
+                            f"never beside a paper they did not write")
+            continue
+        if people:
+            continue
+        part_of = [t for t in titles if f" {key} " in f" {t} " and key != t]
+        if len(words) >= 3 and part_of and run not in abstracts:  # the abstract's own words are not a title
+            problems.append(f"wrote {run!r}, part of a title: a title is written only as {{title:Pn}}")
+            continue
+        if any(f" {t} " in f" {key} " for t in titles):
+            problems.append(f"wrote {run!r}, a title with words added: a title is written only as {{title:Pn}}")
+            continue
+        if run in material.text or (index == 0 and len(words) > 1 and run[0].lower() + run[1:] in material.text):
+            continue
+        problems.append(f"wrote {run!r}, which is not in the material: names, employers, events and titles "
+                        f"come only from slots")
+
+
+def _bindings(text: str, problems: list[str]) -> None:
+    """A venue, year, co-author or link slot must follow the title slot of the same paper, if any precedes it."""
+    last_title = None
+    for m in SLOT.finditer(text):
+        if m.group(1) == "title":
+            last_title = m.group(2)
+        elif m.group(1) and last_title and m.group(2) != last_title:
+            problems.append(f"put {m.group(0)} beside {{title:{last_title}}}: each fact belongs to its own paper")
+
+
+def check(sentence: Sentence, material: Material) -> list[str]:
+    """The problems of one sentence as the model wrote it (slots unfilled); empty when it may be shown."""
+    text = sentence.text
+    problems = unknown_slots(text, material.facts)
+    _bindings(text, problems)
+    typed = _flat(SLOT.sub(_PLACEHOLDER, text))
+    if any(m.group(1) for m in SLOT.finditer(text)) and len(_WORD.findall(typed)) < 2:
+        problems.append("wrote a paper's slot with no sentence around it")
+    keys = [k for k in [*sentence.papers, *(m.group(2) for m in SLOT.finditer(text) if m.group(2))]
+            if k in material.given]
+    bound = [material.given[k] for k in dict.fromkeys(keys)]
+    abstracts = normalise(" ".join(untrusted.safe_text(p.abstract) for p in bound))
+    said = f" {abstracts} "
+    for kind in untrusted.payload(typed):
+        problems.append(f"wrote a {kind}: contact and payment details come only from the organisation's facts")
+    if untrusted.MONEY.search(typed):
+        problems.append("wrote a sum of money or a payment")
+    if untrusted.instruction_like(typed):
+        problems.append("wrote an instruction to the reader")
+    titles = {normalise(p.title) for p in material.given.values()}
+    for m in _QUOTED.finditer(typed):
+        quoted = normalise(next(g for g in m.groups() if g is not None))
+        # A title is quoted whole or not at all; a short term may be quoted from the abstract it is in.
+        term = len(quoted.split()) < MIN_TITLE_WORDS and f" {quoted} " in said and \
+            not any(f" {quoted} " in f" {t} " for t in titles)
+        if quoted not in titles and not term:
+            problems.append(f"quoted {m.group(0)!r}, which is not exactly a title given: use {{title:Pn}}")
+    for m in _YEAR.finditer(typed):
+        if f" {m.group(1) or m.group(2)} " not in said:
+            problems.append(f"typed the year {m.group(0)}: a year is written only as {{year:Pn}}")
+    for venue in venue_mentions(typed):
+        if f" {venue.acronym} " not in said:
+            problems.append(f"typed the venue {venue.acronym.upper()}: a venue is written only as {{venue:Pn}}")
+    for m in _VENUE_WORDS.finditer(typed):
+        if f" {normalise(m.group(0))} " not in said:
+            problems.append(f"typed {m.group(0)!r}: a venue is written only as {{venue:Pn}}")
+    if claims_main_conference(typed) and (not bound or not all(is_main_conference(p.venue) for p in bound)):
+        problems.append("said 'main conference' of a paper that was not at a main conference")
+    for m in _HONOUR.finditer(typed):
+        if f" {normalise(m.group(0))} " not in said:
+            problems.append(f"claimed {m.group(0)!r}, which no abstract given says")
+    numbers = f"{said} {normalise(material.company_text)} "
+    for m in _NUMBER.finditer(typed):
+        if f" {normalise(m.group(0))} " not in numbers and f" {normalise(m.group(1))} " not in numbers:
+            problems.append(f"wrote the number {m.group(0)}, which the abstract of the paper it cites does not have")
+    for word in re.findall(r"[^\W\d_]+", typed.lower()):
+        if word in _NUMBER_WORDS and f" {word} " not in numbers:
+            problems.append(f"wrote the number {word!r}, which the abstract of the paper it cites does not have")
+    _check_words(typed, material, problems, bound)
+    return list(dict.fromkeys(problems))

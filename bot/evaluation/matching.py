@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.text import TITLE_MIN, WHOLE_MIN, fold, titles_match
+from bot.text import TITLE_MIN, WHOLE_MIN, titles_match
+
+from bot.venues import PAPER_ID, VENUE_ACRONYMS, normalise, venue_mentions  # noqa: F401 - one parser
 
 QUESTION_TYPES = ("paper", "fact", "expert", "none", "draft")
 REQUIRED_FIELDS = ("id", "type", "lang", "candidate", "gold_paper_ids", "gold_author_ids", "gold_answer")
@@ -17,33 +19,10 @@ NOTHING_FOUND_PHRASES = (
     "no publication", "no publications", "no evidence", "has not published", "hasn t published",
     "no work on", "aucun article", "rien trouve",
 )
-VENUE_ACRONYMS = {
-    "acl", "emnlp", "naacl", "eacl", "aacl", "tacl", "conll", "coling", "ijcnlp", "lrec", "semeval",
-    "wmt", "iwslt", "sigdial", "inlg", "iclr", "icml", "neurips", "nips", "aaai", "ijcai", "interspeech",
-    "icassp", "arxiv",
-}
-_ACL = "association for computational linguistics"
-# Long forms of the venues, rewritten to acronyms on normalised text; chapters before the annual meeting.
-VENUE_LONG_FORMS = (
-    (f"findings of the {_ACL}", "findings of"), (f"transactions of the {_ACL}", "tacl"),
-    (f"north american chapter of the {_ACL}", "naacl"), (f"european chapter of the {_ACL}", "eacl"),
-    (f"asia pacific chapter of the {_ACL}", "aacl"), (f"annual meeting of the {_ACL}", "acl"),
-    ("empirical methods in natural language processing", "emnlp"),
-    ("computational natural language learning", "conll"),
-    ("international joint conference on natural language processing", "ijcnlp"),
-)
-# "ACL" in these phrases names an organisation or a website, not where a paper appeared.
-NON_VENUE_FOLLOWERS = {"anthology", "rolling", "arr", "sigdat"}
 _YEAR = re.compile(r"(?<![\w.-])(19\d\d|20\d\d)(?![\w-])")
-PAPER_ID = re.compile(r"\b(?:[A-Z]\d\d-\d{4}|\d{4}\.[a-z]+-[a-z]+\.\d+)\b")
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«\s*([^»]+?)\s*»")
 _REFERENCE_LINE = re.compile(r"^\s*\[[^\]\n]{1,30}\]\s*(.+)$", re.MULTILINE)
 SEGMENT_SPLIT = re.compile(r"\n|;|•|(?<=[.!?])\s+|\s[-–—]\s|[()\[\]]")
-
-
-def normalise(text: str) -> str:
-    """NFKD, diacritics stripped, lowercased, punctuation and spaces collapsed: ``bot.text.fold``."""
-    return fold(text)
 
 
 def contains_words(haystack: str, needle: str) -> bool:
@@ -57,40 +36,14 @@ def first_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def venue_mentions(text: str) -> list[tuple[bool, str, int | None]]:
-    """Venue mentions in order, as (is_findings, acronym, year or None); '-ijcnlp' co-location is dropped."""
-    flat = normalise(PAPER_ID.sub(" ", text))  # "2021.emnlp-main.736" is an id, not a mention
-    for long_form, short in VENUE_LONG_FORMS:
-        flat = re.sub(rf"\b{long_form}\b", short, flat)
-    tokens = flat.split()
-    mentions = []
-    for i, token in enumerate(tokens):
-        if token not in VENUE_ACRONYMS or (token == "ijcnlp" and i and tokens[i - 1] in VENUE_ACRONYMS):
-            continue
-        after = tokens[i + 1 : i + 4]
-        if after and after[0] == "ijcnlp":
-            after = after[1:]
-        if after and after[0] in NON_VENUE_FOLLOWERS:
-            continue
-        year = None
-        if after and re.fullmatch(r"(19|20)\d\d", after[0]):
-            year = int(after[0])
-        elif after and re.fullmatch(r"\d\d", after[0]):  # "ACL'21"
-            year = 2000 + int(after[0])
-        # "Findings of EMNLP", "the Findings track of EMNLP", "EMNLP 2020 Findings".
-        findings = "findings" in tokens[max(0, i - 3) : i] or "findings" in after[:2]
-        mentions.append((findings, token, year))
-    return mentions
-
-
 def venue_matches(answer: str, gold_venue: str) -> bool:
     """The answer's first venue mention equals the gold venue; a year given in the answer must match."""
     gold, found = venue_mentions(gold_venue), venue_mentions(answer)
     if not gold or not found:
         return False
-    (gold_findings, gold_acronym, gold_year), (findings, acronym, year) = gold[0], found[0]
-    year = year if year is not None else first_year(answer)
-    return (findings, acronym) == (gold_findings, gold_acronym) and (
+    want, got = gold[0], found[0]
+    gold_year, year = want.year, got.year if got.year is not None else first_year(answer)
+    return (got.findings, got.acronym) == (want.findings, want.acronym) and (
         year is None or gold_year is None or year == gold_year
     )
 

@@ -97,7 +97,9 @@ async def _start_draft(chat_id: int, request: DraftRequest, context: RecruitCont
     actor = followups.actor_of_chat(chat_id)
 
     def write() -> tuple[Draft, str]:
-        warnings = followups.check_draft(context, request.name, actor)  # refuses do-not-contact candidates
+        # The assistant's own gate refuses do-not-contact candidates and warns within the cool-down; this
+        # check against the chat's pipeline also records a refusal in the audit log.
+        warnings = followups.check_draft(context, request.name, actor)
         draft = assistant.draft(
             request.name,
             channel=request.channel,
@@ -106,7 +108,7 @@ async def _start_draft(chat_id: int, request: DraftRequest, context: RecruitCont
             conversation=conversation,
         )
         if warnings:
-            draft = draft.model_copy(update={"warnings": [*draft.warnings, *warnings]})
+            draft = draft.model_copy(update={"warnings": list(dict.fromkeys([*draft.warnings, *warnings]))})
         return draft, _name_of(assistant, draft.candidate_id)
 
     try:

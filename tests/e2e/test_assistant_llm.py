@@ -77,14 +77,17 @@ def test_a_title_fabricated_twice_is_removed_with_a_warning(llm_assistant, api, 
     assert draft.body.startswith("Hi Rico,") and draft.body.endswith("Claire")
 
 
-def test_a_wrong_year_beside_a_cited_paper_is_repaired(llm_assistant, api, given):
+def test_a_typed_year_earns_a_regeneration_and_only_the_slot_year_is_shown(llm_assistant, api, given):
     wrong = given[0].year - 5
     reply_draft(api, f"Hi Rico,\n\nYour {wrong} paper [P1] is close to our work on translation.\n\nBest,\nClaire")
-    reply_draft(api, f"Hi Rico,\n\nIn {wrong} you published [P1], which is close to our work.\n\nBest,\nClaire")
+    api.reply(json.dumps({"subject": None, "sentences": [
+        {"text": "Hi {first_name},", "papers": []},
+        {"text": "Your paper {title:P1} ({year:P1}) is close to our work on translation.", "papers": ["P1"]},
+        {"text": "Best,", "papers": []}, {"text": "{sender}", "papers": []}]}))
     draft = llm_assistant.draft(RICO)
     assert str(wrong) in prompt_of(api.requests[1])  # the reason was given back to the model
-    assert str(wrong) not in draft.body and str(given[0].year) in draft.body
-    assert draft.cited_paper_ids == [given[0].id] and draft.warnings == []
+    assert str(wrong) not in draft.body and f"({given[0].year})" in draft.body and draft.body.endswith("Claire Moreau")
+    assert draft.cited_paper_ids == [given[0].id] and draft.warnings == [] and draft.engine == "fake"
 
 
 def test_a_key_that_was_never_given_is_stripped(llm_assistant, api, given):
@@ -147,8 +150,8 @@ def test_a_reply_that_echoes_the_prompt_is_not_sent_as_a_draft(llm_assistant, ap
 
 
 def test_a_reply_that_repeats_the_instructions_is_not_sent_as_a_draft(llm_assistant, api, assistant):
-    reply_draft(api, "Hi Rico,\n\nThe voice is direct, personal and specific: short sentences, plain words, one "
-                     "concrete detail from the candidate's own work. I read [P1].\n\nBest,\nClaire")
+    reply_draft(api, "Hi Rico,\n\nShort sentences, plain words, one concrete detail from the candidate's own work; "
+                     "no superlatives, flattery, buzzwords or exclamation marks. I read [P1].\n\nBest,\nClaire")
     draft = llm_assistant.draft(RICO)
     assert draft.engine == OFFLINE_LABEL and ECHO in draft.warnings
     assert draft.body == assistant.draft(RICO).body
@@ -253,13 +256,13 @@ def test_a_coauthor_the_paper_does_not_have_is_removed(llm_assistant, api, full_
     assert draft.cited_paper_ids == [given[0].id]
 
 
-def test_an_unquoted_title_with_a_wrong_year_is_repaired(llm_assistant, api, given):
+def test_a_title_typed_out_with_a_wrong_year_never_reaches_the_draft(llm_assistant, api, assistant, given):
     body = f"Hi Rico,\n\nI read {given[0].title} ({given[0].year - 3}) closely.\n\nBest,\nClaire"
     reply_draft(api, body)
     reply_draft(api, body)
     draft = llm_assistant.draft(RICO)
-    assert f"({given[0].year})" in draft.body and str(given[0].year - 3) not in draft.body
-    assert draft.cited_paper_ids == [given[0].id] and draft.body.count(given[0].title) == 1
+    assert str(given[0].year - 3) not in draft.body
+    assert draft.engine == OFFLINE_LABEL and draft.body == assistant.draft(RICO).body and fell_back(draft.warnings)
 
 
 def test_a_person_unrelated_to_the_candidate_is_removed_even_without_a_citation(llm_assistant, api, full_kb, given):
@@ -295,22 +298,23 @@ def test_a_coauthor_misattributed_in_an_answer_is_removed(llm_assistant, api, as
     assert [c.paper.id for c in answer.citations] == [offline.citations[1].paper.id] and "[1]" in answer.text
 
 
-async def test_stream_ask_yields_verified_deltas_then_the_answer(llm_assistant, api, assistant):
+async def test_stream_ask_yields_the_checked_text_then_the_answer(llm_assistant, api, assistant):
     offline = assistant.ask(QUESTION)
-    api.stream(["Rico Sennrich ", "tied hallucinations ", "to exposure bias [P1", "]. ", "He also proposed ",
-                "contrastive decoding [P2].\n", "Both are relevant."])
+    api.reply(json.dumps({"sentences": [
+        {"text": "{candidate_name} tied hallucinations to exposure bias in {title:P1}.", "papers": ["P1"]},
+        {"text": "The other paper, {title:P2}, proposes contrastive decoding.", "papers": ["P2"]}]}))
     items = [item async for item in llm_assistant.stream_ask(QUESTION)]
     deltas, final = items[:-1], items[-1]
-    assert isinstance(final, Answer) and all(isinstance(d, str) for d in deltas) and len(deltas) >= 2
-    assert api.requests[-1]["stream"] is True
-    assert not any("[P" in d for d in deltas)  # what is shown while streaming is verified too
-    assert "".join(deltas).strip() == final.text.strip()
+    assert isinstance(final, Answer) and all(isinstance(d, str) for d in deltas) and deltas
+    assert "".join(deltas).strip() == final.text.strip() and "[P" not in final.text and "{" not in final.text
     assert final.engine == "fake" and "[1]" in final.text and "[2]" in final.text
     assert [c.paper.id for c in final.citations] == [c.paper.id for c in offline.citations[:2]]
 
 
 async def test_stream_ask_never_shows_a_fabricated_title(llm_assistant, api, assistant):
-    api.stream(["He is known for ", f"“{FAKE_TITLE}” ", "[P1]. ", "He also studied decoding [P2]."])
+    reply = json.dumps({"sentences": [{"text": f"He is known for “{FAKE_TITLE}”.", "papers": ["P1"]},
+                                      {"text": "He also studied decoding in {title:P2}.", "papers": ["P2"]}]})
+    api.reply(reply, times=2)
     items = [item async for item in llm_assistant.stream_ask(QUESTION)]
     final = items[-1]
     assert isinstance(final, Answer) and REMOVED_CLAIM_WARNING in final.warnings

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.evaluation.matching import venue_mentions
+from bot.venues import parse_venue
 from bot.text import TITLE_MIN, fold, titles_match
 
 _YEAR = re.compile(r"(?<![\w.-])(19[89]\d|20[0-4]\d)(?![\w-])")
@@ -87,14 +87,13 @@ def years(text: str) -> tuple[int | None, int | None, list[Span]]:
 
 
 def family(venue: str | None) -> str | None:
-    """'Findings of EMNLP 2020' -> 'Findings of EMNLP'; 'ACL-IJCNLP 2021' -> 'ACL': the one venue reading."""
-    mentions = venue_mentions(venue or "")
-    if not mentions:
+    """'Findings of EMNLP 2020' -> 'Findings of EMNLP'; 'ACL-IJCNLP 2021' -> 'ACL': the one venue parser's reading."""
+    parsed = parse_venue(venue)
+    if parsed is None:
         return None
-    findings, acronym, _ = mentions[0]
-    name = {"conll": "CoNLL", "semeval": "SemEval", "neurips": "NeurIPS", "arxiv": "arXiv"}.get(acronym,
-                                                                                             acronym.upper())
-    return f"Findings of {name}" if findings else name
+    name = {"conll": "CoNLL", "semeval": "SemEval", "neurips": "NeurIPS", "arxiv": "arXiv"}.get(parsed.acronym,
+                                                                                             parsed.acronym.upper())
+    return f"Findings of {name}" if parsed.findings else name
 
 
 _VENUE_WORDS = re.compile(r"\b(?:findings(?:\s+(?:of|at|track of))?(?:\s+the)?\s+)?(?:acl|emnlp|naacl|eacl|aacl|"
