@@ -16,6 +16,7 @@ from bot.assistant.topics import acronyms, expand, phrase_holds, title_holds, TI
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family
 from bot.knowledge.retrieve import clean_query, to_english
+from bot.knowledge.untrusted import safe_text
 from bot.models import Answer, Candidate, Citation, Paper
 
 # Within one person's papers, a paper is listed as on the topic when its title names the topic, or when its
@@ -84,6 +85,11 @@ def nothing_for(kb, person: Candidate, request: Request, op: str) -> Answer:
     return answer(text, [], [person.id], op, status="not_found", ranked=[])
 
 
+def _readable(paper: Paper) -> str:
+    """The paper's title and abstract without its instruction-like sentences (those are data, never evidence)."""
+    return f"{paper.title}. {safe_text(paper.abstract)}"
+
+
 def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tuple[list[Paper], list[str], str]:
     """The person's papers on the request's topic, best first, and whether the evidence holds ("strong" or ""):
     a French question is searched with its English terms (bot/knowledge/french.py)."""
@@ -106,7 +112,7 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
                   if s >= RELATIVE_BAR * top or title_holds(expand(kb.catalog.papers[p].title, known), topic)]
         return chosen[:LIST_MAX], ranked, "strong"
     # The calibrated model doubts it, but a paper that says the topic in so many words is on it.
-    said = [kb.catalog.papers[p] for p in ranked if phrase_holds(expand(kb.catalog.papers[p].text(), known), topic)]
+    said = [kb.catalog.papers[p] for p in ranked if phrase_holds(expand(_readable(kb.catalog.papers[p]), known), topic)]
     return (said[:LIST_MAX], ranked, "said") if said else ([], ranked, "")
 
 
