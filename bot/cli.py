@@ -108,6 +108,8 @@ def report_ingest(report) -> None:
     console.print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
                   f"removed {report.removed}, failed {len(report.failed)} "
                   f"(embedded {report.embedded}, from cache {report.from_cache})")
+    for note in report.flagged:
+        console.print(f"[yellow]⚠ {note}[/yellow]", markup=True, highlight=False)
 
 
 @app.callback()

@@ -16,7 +16,7 @@ from bot.assistant.topics import acronyms, expand, phrase_holds, title_holds, TI
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family
 from bot.knowledge.retrieve import clean_query, to_english
-from bot.knowledge.untrusted import safe_text
+from bot.knowledge.untrusted import is_safe, safe_text
 from bot.models import Answer, Candidate, Citation, Paper
 
 # Within one person's papers, a paper is listed as on the topic when its title names the topic, or when its
@@ -67,6 +67,8 @@ def filtered(kb, person: str, request: Request, coauthor: str | None = None) -> 
             continue
         if coauthor and coauthor not in paper.author_ids:
             continue
+        if paper.private or not is_safe(paper.title):
+            continue  # a team's private note is no paper of theirs; a title that carries instructions is not shown
         out.append(paper)
     return out
 

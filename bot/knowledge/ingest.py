@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.knowledge.catalog import Catalog, SourceRecord
 from bot.knowledge.ownership import FORGOTTEN, Owners, check_dossiers, redact
+from bot.knowledge import untrusted
 from bot.knowledge.loaders import (
     DOSSIER_SUFFIXES, PAPER_SUFFIXES, PDF_SUFFIXES, LoadError, check_size, content_hash, load_dossier, load_pdf,
     read_bibtex, read_papers_jsonl,
@@ -37,6 +38,8 @@ class IngestReport:
     embedded: int = 0
     from_cache: int = 0
     failed: list[LoadError] = field(default_factory=list)
+    # Papers whose text reads as instructions or carries a payload: kept as data, never quoted.
+    flagged: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -194,6 +197,14 @@ class Ingestor:
                                   chunk_ids=[c.id for cs in chunks.values() for c in cs],
                                   dossier_ids=list(parsed.dossiers), errors=[asdict(e) for e in errors])
             self._count(report, papers, parsed.dossiers)
+            kept = {p.id for p in papers}
+            for line, paper in parsed.papers:
+                found = [f for text in (paper.title, paper.abstract) for f in untrusted.flag(text)] \
+                    if paper.id in kept else []
+                if found:
+                    why = sorted({r for f in found for r in f.reasons})
+                    report.flagged.append(f"{path}{f':{line}' if line else ''}: paper {paper.id}: {len(found)} "
+                                          f"sentence(s) read as {', '.join(why)}; kept as data, never quoted")
             if old:
                 gone_chunks |= self._drop_source(key, keep_chunks=set(record.chunk_ids),
                                                  keep_papers=set(record.paper_ids))

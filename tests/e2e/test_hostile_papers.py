@@ -121,3 +121,17 @@ def test_the_hostile_papers_are_really_answered_about(hostile_kb):
     assistant = Assistant(hostile_kb, Company.load(hostile_kb.settings.knowledge.company_dir))
     cited = {c.paper.id for q in QUESTIONS[1:] for c in assistant.ask(q).citations}
     assert {"X24-9001", "X24-9002", "X24-9003"} <= cited
+
+
+def test_hostile_papers_are_flagged_at_ingest_by_file_and_line(tmp_path):
+    from bot.knowledge.base import KnowledgeBase
+    from bot.settings import KnowledgeSettings
+    from tests.conftest import make_settings
+
+    path = tmp_path / "k" / "papers.jsonl"
+    path.parent.mkdir()
+    path.write_text("\n".join(json.dumps(r) for r in HOSTILE) + "\n")
+    kb = KnowledgeBase(make_settings(tmp_path, knowledge=KnowledgeSettings(sources=[path.parent])))
+    report = kb.ingest()
+    assert report.flagged and all(str(path) in note and "never quoted" in note for note in report.flagged)
+    assert any(":1: paper" in note for note in report.flagged)
