@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+from bot.assistant.drafting import subject_label
 from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit
 from bot.models import Answer, Candidate, Citation, Draft, Paper
 
@@ -236,7 +237,7 @@ def format_draft(draft: Draft, name: str, approved: bool = False) -> str:
     state = "✅ <b>Approved</b>" if approved else "<b>Draft</b>"
     header = f"{state} for " + " · ".join(escape(v) for v in (name, draft.channel, draft.language, draft.tone))
     if draft.subject:
-        header += f"\n<b>Subject:</b> {escape(draft.subject)}"
+        header += f"\n<b>{subject_label(draft.language)}:</b> {escape(draft.subject)}"
     footer = "\n".join(f"<i>⚠️ {escape(w)}</i>" for w in draft.warnings)
     room = MESSAGE_LIMIT - visible_len(header) - visible_len(footer) - 4
     body = escape(clip(draft.body.strip(), room))
@@ -245,5 +246,5 @@ def format_draft(draft: Draft, name: str, approved: bool = False) -> str:
 
 def email_text(draft: Draft) -> str:
     """The draft as an e-mail to paste: subject line, blank line, body (escaped for HTML mode)."""
-    subject = f"Subject: {draft.subject}\n\n" if draft.subject else ""
+    subject = f"{subject_label(draft.language)}: {draft.subject}\n\n" if draft.subject else ""
     return escape(subject + draft.body.strip())

@@ -49,7 +49,7 @@ async def test_a_draft_is_shortened_translated_approved_and_copied_as_an_email(a
         api.push_callback(RECRUITER_ID, draft, button(draft, "e-mail"))
         email = (await api.wait_for(lambda: api.sent_to(RECRUITER_ID)[1:]))[0]
 
-    assert email["text"].startswith("Subject: ")
+    assert email["text"].startswith("Objet: ")  # the draft was translated to French: its subject label too
     body = email["text"].split("\n\n", 1)[1]
     assert body.splitlines()[0] in approved_text
     assert not any(c.method == "sendMessage" and "wrong" in c.params.get("text", "") for c in api.calls)
