@@ -111,6 +111,21 @@ class HybridSearcher:
                 self._matrix = matrix
         return self._matrix
 
+    def embed_queries(self, texts: list[str]) -> None:
+        """Embeds in one run the queries an answer is about to ask for (one ONNX run costs about as much as
+        two of a batch of two), and remembers them for embed_query."""
+        with self._cache_lock:
+            todo = [t for t in dict.fromkeys(texts) if t and t not in self._queries]
+        if not todo:
+            return
+        vectors = np.asarray(self.embedder.embed_array(todo), dtype=np.float32) if hasattr(self.embedder, "embed_array") \
+            else [np.asarray(self.embedder.embed_query(t), dtype=np.float32) for t in todo]
+        with self._cache_lock:
+            for text, vector in zip(todo, vectors):
+                self._queries[text] = vector
+            while len(self._queries) > 256:
+                self._queries.popitem(last=False)
+
     def embed_query(self, text: str) -> np.ndarray:
         """The query's vector, remembered for the next few calls (an answer searches more than once)."""
         with self._cache_lock:

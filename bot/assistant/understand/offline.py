@@ -272,7 +272,9 @@ class OfflineParser:
     def _operation(self, frame: str, request: Request, forced: str | None, has_draft: bool, remembered: bool) -> str:
         if forced:
             return "find" if forced == "find" else forced
-        vote = self.examples.scores(self.kb.searcher.embed_query(frame_of(frame)))
+        framed = frame_of(frame)
+        self.kb.searcher.embed_queries([framed, request.query])  # the search will ask for the query next
+        vote = self.examples.scores(self.kb.searcher.embed_query(framed))
         for op, cue in _CUES.items():
             if op in vote and cue.search(frame):
                 vote[op] += CUE_WEIGHT
