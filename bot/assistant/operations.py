@@ -6,13 +6,12 @@ paper ids it rests on. Nothing here guesses a person: the request's people are a
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
-from bot.assistant.topics import acronyms, expand, phrase_holds, title_holds, TITLE_STOP
+from bot.assistant.topics import acronyms, expand, phrase_holds, themes, title_holds
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family
 from bot.knowledge.retrieve import clean_query, to_english
@@ -238,33 +237,6 @@ def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = 
         text = (f"{_ref(paper)} [1], by {_name_list(paper.authors)}, appeared at {_where(paper)}. "
                 + best_sentence(paper, paper.title))
     return answer(text, [paper], people, op)
-
-
-def themes(papers: list[Paper], n: int = 5) -> list[str]:
-    """The phrases a person's titles return to (at least twice), longest first: "non-autoregressive machine
-    translation" rather than its pieces."""
-    counts: Counter[str] = Counter()
-    for paper in papers:
-        tokens = re.findall(r"[a-z][a-z-]+", paper.title.lower())
-        grams = set()
-        for size in (3, 2, 1):
-            for i in range(len(tokens) - size + 1):
-                gram = tokens[i:i + size]
-                if gram[0] not in _THEME_STOP and gram[-1] not in _THEME_STOP:
-                    grams.add(" ".join(gram))
-        counts.update(grams)
-    chosen: list[str] = []
-    ranked = sorted(((g, k) for g, k in counts.items() if k >= 2), key=lambda item: (-item[1] * len(item[0].split())
-                                                                                     ** 0.5, item[0]))
-    for gram, _ in ranked:
-        if len(chosen) < n and not any(f" {gram} " in f" {c} " for c in chosen):
-            chosen.append(gram)
-    return chosen
-
-
-_THEME_STOP = TITLE_STOP | set("neural model models learning via using towards toward approach method methods "
-                                "task tasks study based new improving improved better large language leveraging case towards "
-                                "simple effective efficient analysis evaluating evaluation".split())
 
 
 def profile(kb, person: Candidate) -> Answer:

@@ -51,7 +51,6 @@ class Conversation(BaseModel):
     draft: Draft | None = Field(default=None, description="The draft in progress.")
     pending: dict | None = Field(default=None, description="A request waiting for the answer to a clarifying "
                                                             "question (which person), as its JSON.")
-    topic: str = Field(default="", description="The topic of the last answer.")
     approved: list[Draft] = Field(default_factory=list, description="Approved drafts, newest last.")
 
     def remember(self, role: str, text: str, keep: int = 12) -> None:

@@ -14,7 +14,7 @@ from bot.assistant.understand.model import ModelParser, describe
 from bot.assistant.understand.offline import OfflineParser
 from bot.assistant.understand.request import Request
 from bot.knowledge.retrieve import clean_query
-from bot.models import Answer, Candidate, Citation, Draft, Paper
+from bot.models import Answer, Candidate, Draft, Paper
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +73,7 @@ class Assistant:
         return help_answer(self.kb).text
 
     def refresh_knowledge(self) -> None:
-        """After an import: the names, titles and search see the new people and papers."""
-        for name in ("searcher", "resolver"):
-            self.kb.__dict__.pop(name, None)
+        """After an import: the parser's title index sees the new papers (the ingest renewed names and search)."""
         self.parser = OfflineParser(self.kb)
         if self._model_parser is not None:
             self._model_parser.titles = self.parser.titles
@@ -169,8 +167,6 @@ class Assistant:
             conversation.last_paper_ids = []  # another person's papers are no longer "that paper"
         if request.op not in ("draft", "revise") and answer.citations:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
-        if request.topic:
-            conversation.topic = request.topic
 
     def find(self, topic: str, k: int = 10) -> list[CandidateHit]:
         """Candidates ranked for a topic, each with the papers that justify the rank."""

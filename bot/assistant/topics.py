@@ -7,6 +7,9 @@ that says the topic is on it whatever the model thinks, and a topic whose words 
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from bot.models import Paper
 
 _STEM = None
 
@@ -26,12 +29,12 @@ TITLE_STOP = set("a an the of for in on and or to with from by via using its is 
 
 
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z]{1,6}?)s?\)")
-_ACRONYMS: dict[int, dict[str, str]] = {}
+_ACRONYMS: dict[tuple[int, int], dict[str, str]] = {}
 
 
 def acronyms(kb) -> dict[str, str]:
     """Acronyms the abstracts define ("Out-of-Domain (OOD)"), lowercased: 'ood' -> 'out-of-domain'."""
-    key = id(kb.catalog.data)
+    key = (id(kb.catalog.data), len(kb.catalog.papers))  # an ingest or a forget changes the papers
     if key not in _ACRONYMS:
         found: dict[str, str] = {}
         for paper in kb.catalog.papers.values():
@@ -88,3 +91,30 @@ def coverage(text: str, topic: str) -> float:
     """The share of the topic's content words (stemmed) that the text holds."""
     wanted = set(_stem_list(topic))
     return len(wanted & set(_stem_list(text))) / len(wanted) if wanted else 0.0
+
+
+def themes(papers: list[Paper], n: int = 5) -> list[str]:
+    """The phrases a person's titles return to (at least twice), longest first: "non-autoregressive machine
+    translation" rather than its pieces."""
+    counts: Counter[str] = Counter()
+    for paper in papers:
+        tokens = re.findall(r"[a-z][a-z-]+", paper.title.lower())
+        grams = set()
+        for size in (3, 2, 1):
+            for i in range(len(tokens) - size + 1):
+                gram = tokens[i:i + size]
+                if gram[0] not in _THEME_STOP and gram[-1] not in _THEME_STOP:
+                    grams.add(" ".join(gram))
+        counts.update(grams)
+    chosen: list[str] = []
+    ranked = sorted(((g, k) for g, k in counts.items() if k >= 2), key=lambda item: (-item[1] * len(item[0].split())
+                                                                                     ** 0.5, item[0]))
+    for gram, _ in ranked:
+        if len(chosen) < n and not any(f" {gram} " in f" {c} " for c in chosen):
+            chosen.append(gram)
+    return chosen
+
+
+_THEME_STOP = TITLE_STOP | set("neural model models learning via using towards toward approach method methods "
+                                "task tasks study based new improving improved better large language leveraging case towards "
+                                "simple effective efficient analysis evaluating evaluation".split())

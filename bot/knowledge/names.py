@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from collections import Counter
-
 from rapidfuzz import fuzz, process
+
+from bot.text import fold
 
 # Words that begin questions or are common enough to be surnames by accident ("He", "Long", "Which").
 _STOPWORDS = set("""
@@ -26,14 +25,6 @@ que dans est ont sont au aux son sa ses
 """.split())
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII with punctuation as spaces: 'Ivan Vulić' -> 'ivan vulic', 'Chien-Sheng' -> 'chien sheng'."""
-    text = text.replace("ø", "o").replace("Ø", "O").replace("ł", "l").replace("Ł", "L").replace("đ", "d")
-    text = text.replace("ß", "ss").replace("æ", "ae").replace("œ", "oe")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", " ", ascii_text).strip()
 
 
 @dataclass

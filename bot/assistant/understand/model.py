@@ -82,7 +82,7 @@ class ModelParser:
         return self._resolved(parsed, text)
 
     def _resolved(self, parsed: ParsedRequest, text: str) -> Request | None:
-        values = parsed.model_dump(exclude={"people", "title"})
+        values = parsed.model_dump(exclude={"people", "title", "follow_up"})  # the conversation knows who "they" is
         request = Request(parser="model", **values)
         for name in parsed.people:
             resolution = self.kb.resolve(name)

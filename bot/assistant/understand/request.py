@@ -55,7 +55,6 @@ class Request(BaseModel):
     tone: Literal["warm", "formal"] | None = Field(default=None, description="Draft tone.")
     purpose: str = Field(default="", description="What the draft is about: the role, team or occasion.")
     revision: Revision | None = Field(default=None, description="How to change the current draft.")
-    follow_up: bool = Field(default=False, description="Speaks of the person or paper already in the conversation.")
     parser: Literal["offline", "model", "conversation"] = Field(default="offline", description="Who read it.")
 
     @property

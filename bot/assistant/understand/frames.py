@@ -1,0 +1,87 @@
+"""How a message asks, apart from what it asks about: the framing words, the topic left once they are gone,
+and the message reduced to its frame (slots and topic masked) that the labelled examples are matched on."""
+
+from __future__ import annotations
+
+import re
+
+# Words that frame a request but say nothing about the work it is about.
+_FRAME = re.compile(
+    r"(?<![\w-])(?:which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
+    r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
+    r"theirs|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|of|by|"
+    r"from|in|on|at|to|for|with|about|around|regarding|related|relating|concerning|touch|touching|deal|deals|"
+    r"dealing|also|else|please|pls|plz|thanks|thank|list|show|give|tell|find|get|pull|see|look|looking|"
+    r"need|want|like|know|let|screen|screening|paper|papers|papres|paers|publication|publications|article|"
+    r"articles|work|works|worked|working|research|researched|study|studies|studied|published|publish|publishes|"
+    r"publishing|written|wrote|write|writes|authored|titles?|everything|anything|something|stuff|done|got|"
+    r"data|corpus|knowledge|base|records|relevant|up|out|into|over|topic|topics|area|areas|field|kb|"
+    r"latest|lastest|last|recent|recently|newest|new|most|least|first|earliest|oldest|freshest|piece|thing|things|"
+    r"how|many|much|count|number|total|totals|roughly|prolific|hold|holds|have|got|dated|during|appears?|"
+    r"together|jointly|joint|both|shared?|collaborat\w*|co-?authors?|co-?authored|coauthors?|coauthored|"
+    r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"
+    r"recommend|few|several|researchers?|candidates?|candidate|pool|experts?|expertise|someone|anyone|"
+    r"somebody|people|person|names?|fit|fits|knows?|doing|does|suitable|good|best|great|"
+    r"i'd|i'll|i've|we're|you're|what's|who's|where's|that's|it's|there's|whats|d|ll|ve|re|m|s|"
+    r"distribution|breakdown|counts?|per|summari[sz]e|summary|overview|regularly|regular|common|commonly|usually|"
+    r"usual|often|frequent|frequently|closest|main|top|go-to|mostly|profile|background|interests?|"
+    r"quel|quels|quelle|quelles|les|des|du|de|la|le|sur|pour|par|avec|travaux|travail|articles?|a-t-il|"
+    r"a-t-elle|ont|est|sont|qui|que|quoi|dans|en|et|un|une|combien|publi[ée]s?|[ée]crits?|r[ée]cents?|dernier|"
+    r"derni[èe]re|auteurs?|co-?auteurs?|ann[ée]e|o[uù]|quand|comment|avez|vous|nous|il|elle|ils|elles|ce|cette|"
+    r"ces|son|sa|ses|leur|leurs|plus|tous|toutes|tout|liste|donne[zr]?|montre[zr]?|a|d|l|qu|j|n)(?![\w-])", re.I)
+
+
+_ON_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|related to|relating to|in the (?:area|field) of|"
+                       r"around|dealing with|touching on|touch on|sur|concernant)\s+(.+)$", re.I)
+
+
+def topic_of(text: str, prepositional: bool = False) -> str:
+    """What is left of a message once its framing words and slots are gone: the subject of the work.
+
+    ``prepositional``: only what follows "on", "about", "related to" counts (a message that also asks
+    for years, a venue or a count says its topic that way, and its other words are framing)."""
+    if prepositional:
+        match = _ON_TOPIC.search(text)
+        if not match:
+            return ""
+        text = match.group(1)
+    cleaned = _FRAME.sub(" ", re.sub(r"['’]s\b", " ", _ELISION.sub(r"\1 ", text)))
+    cleaned = re.sub(r"[?!.,;:()\"“”«»—–]+|\s-\s", " ", cleaned)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" -'")
+    cleaned = re.sub(r"^(?:(?:and|or|et|ou)\b\s*)+|(?:\s*\b(?:and|or|et|ou))+$", "", cleaned, flags=re.I)
+    cleaned = re.sub(r"\b(and|or)(?:\s+(?:and|or)\b)+", r"\1", cleaned).strip()
+    return cleaned if sum(len(w) > 2 for w in cleaned.split()) else ""
+
+
+# Words that say what is asked (beyond the framing words above): kept when a message is reduced to its frame.
+_ASKING = re.compile(
+    r"(?:draft|drafts|compose|prepare|craft|pen|wirte|message|messages|email|e-mail|mail|note|intro|introduction|"
+    r"dm|letter|linkedin|whatsapp|telegram|outreach|cold|reach|contact|invite|inviting|invitation|role|position|"
+    r"job|shorter|short|brief|concise|cut|trim|wordy|long|formal|polite|professional|warmer|warm|friendlier|"
+    r"friendly|casual|translate|french|german|english|spanish|version|again|regenerate|redo|rewrite|"
+    r"help|commands|command|capabilities|capable|able|features|use|start|begin|new|explain|sort|kinds|"
+    r"add|import|track|follow|often|frequent|frequently|common|regularly|usually|closest|main|top|go-to|"
+    r"email|address|affiliation|university|homepage|website|languages|speak|notes|profile|background|"
+    r"interests|summary|summarise|summarize|overview|about|match|suit|rank|rate|which|where|when|year|"
+    r"venue|conference|breakdown|distribution|counts|"
+    r"person|person2|year|venue|title|topic)", re.I)
+_WORD = re.compile(r"\w(?:[\w’-]|'(?=\w))*|[?/]")
+
+
+_ELISION = re.compile(r"\b([dlqjnmst]|qu)['’](?=\w)", re.I)
+
+
+def frame_of(text: str) -> str:
+    """The message reduced to how it asks: framing words and slot labels kept, every run of other words
+    (what the work is about) replaced by TOPIC, so that examples match whatever the topic is."""
+    out: list[str] = []
+    text = _ELISION.sub(r"\1 ", text)  # "d'articles" -> "d articles"
+    for word in _WORD.findall(text):
+        if word in ("PERSON", "PERSON2", "YEAR", "VENUE", "TITLE") or word in "?/":
+            out.append(word)
+        elif _FRAME.fullmatch(word) or _ASKING.fullmatch(word) or re.fullmatch(r"\w+['’]s", word) and \
+                word[:-2] in ("PERSON", "PERSON2"):
+            out.append(word.lower() if not word.startswith("PERSON") else word)
+        elif not out or out[-1] != "TOPIC":
+            out.append("TOPIC")
+    return " ".join(out)
