@@ -11,10 +11,11 @@ from collections import Counter
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
-from bot.assistant.topics import acronyms, expand, phrase_holds, themes, title_holds
+from bot.assistant.topics import acronyms, expand, field_of, phrase_holds, themes, title_holds
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family
-from bot.knowledge.retrieve import clean_query, to_english
+from bot.knowledge.french import translated_share
+from bot.knowledge.retrieve import clean_query, to_english, vocabulary
 from bot.knowledge.untrusted import is_safe, safe_text
 from bot.models import Answer, Candidate, Citation, Paper
 
@@ -97,10 +98,15 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     asked = request.query or clean_query(request.topic)
     query = to_english(kb, asked)
     allowed = {p.id for p in pool}
+    # A French question: its English terms and its own words, each as much as it speaks for the question
+    # (the glossary's English terms for the share of its words the glossary knows, the own words for the rest).
+    share = translated_share(asked, vocabulary(kb)) if query != asked else 1.0
     fused: dict[str, float] = {}
-    for text in dict.fromkeys((query, asked)):  # a French question: its English terms, and its own words
+    for text, weight in ((query, share), (asked, 1.0 - share)):
+        if weight <= 0:
+            continue
         for paper_id, score in kb.searcher.rank(text, [person.id]):
-            fused[paper_id] = fused.get(paper_id, 0.0) + score
+            fused[paper_id] = fused.get(paper_id, 0.0) + weight * score
     ranking = sorted(((p, s) for p, s in fused.items() if p in allowed), key=lambda item: -item[1])
     ranked = [p for p, _ in ranking]
     if not ranking:
@@ -109,8 +115,9 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     known = acronyms(kb)
     if measure(kb, query, [person.id]).strong():
         top = ranking[0][1] or 1.0
+        field = field_of(kb.catalog.papers_of(person.id))
         chosen = [kb.catalog.papers[p] for p, s in ranking
-                  if s >= RELATIVE_BAR * top or title_holds(expand(kb.catalog.papers[p].title, known), topic)]
+                  if s >= RELATIVE_BAR * top or title_holds(expand(kb.catalog.papers[p].title, known), topic, field)]
         return chosen[:LIST_MAX], ranked, "strong"
     # The calibrated model doubts it, but a paper that says the topic in so many words is on it.
     said = [kb.catalog.papers[p] for p in ranked if phrase_holds(expand(_readable(kb.catalog.papers[p]), known), topic)]

@@ -58,15 +58,30 @@ def expand(title: str, known: dict[str, str]) -> str:
                   if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), title)
 
 
-def title_holds(title: str, topic: str) -> bool:
+def title_holds(title: str, topic: str, field: frozenset[str] | set[str] = frozenset()) -> bool:
     """Every content word of the topic, or of one of its parts ("X and Y", "X or Y"), stemmed, is in the
-    title: a paper on the topic by its own name."""
+    title: a paper on the topic by its own name. Words of the person's ``field`` (see field_of) may be
+    missing, unless the topic has no other word: "unsupervised machine translation" of a translation
+    researcher is their papers on unsupervised translation, whether the title says "translation" or not."""
     have = _stems(title.replace("-", " ") + " " + title)
     for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", topic):
         wanted = _stems(part)
+        wanted = (wanted - field) or wanted
         if wanted and wanted <= have:
             return True
     return False
+
+
+def field_of(papers: list[Paper]) -> frozenset[str]:
+    """The stems in at least half of a person's titles (four papers or more): their field, the context of any
+    topic asked about them rather than what tells their papers apart. Measured with
+    bench/list_topic_calibration.py on topics built from the corpus, at the shipped bar: with a title word and
+    the person's field word, every gold paper listed for 0.71 -> 1.00 of topics (precise for 0.78 -> 0.82);
+    on title bigrams, recall unchanged (0.997) and precise for 0.887 -> 0.866."""
+    if len(papers) < 4:
+        return frozenset()
+    counts = Counter(s for p in papers for s in _stems(p.title.replace("-", " ")))
+    return frozenset(s for s, k in counts.items() if 2 * k >= len(papers))
 
 
 

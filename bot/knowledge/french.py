@@ -176,6 +176,20 @@ def to_english(text: str, vocabulary: set[str]) -> str:
     return re.sub(r"\s+", " ", " ".join(w for w in words if w)).strip()
 
 
+def translated_share(text: str, vocabulary: set[str]) -> float:
+    """The share of a French text's content words that ``to_english`` turns into English terms: how far its
+    English terms speak for the question (a glossary has gaps; what it misses, only the own words carry)."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        folded = _PHRASE.sub(" ", folded)  # a phrase of the glossary is translated, all its words
+    content = [w for w in _WORD.findall(folded) if w.lower().strip("'’-") not in STOP and fold(w) not in STOP]
+    if not content:
+        return 1.0
+    kept = [w for w in content if _word(w, vocabulary)]
+    spans = len(_PHRASE.findall(fold(text))) if len(fold(text)) == len(text) else 0
+    return (len(kept) + spans) / (len(content) + spans)
+
+
 def _word(word: str, vocabulary: set[str]) -> str:
     word = word.strip("'’-")
     lowered = word.lower()

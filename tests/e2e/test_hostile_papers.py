@@ -130,8 +130,13 @@ def test_hostile_papers_are_flagged_at_ingest_by_file_and_line(tmp_path):
 
     path = tmp_path / "k" / "papers.jsonl"
     path.parent.mkdir()
-    path.write_text("\n".join(json.dumps(r) for r in HOSTILE) + "\n")
+    ordinary = {"id": "X24-9100", "title": "Sparse Adapters for Low-Resource Parsing", "authors": ["Oona Virtanen"],
+                "year": 2024, "venue": "ACL",
+                "abstract": "We parse Finnish with sparse adapters &amp; distillation. Code: https://github.com/ov/sparse."}
+    path.write_text("\n".join(json.dumps(r) for r in [*HOSTILE, ordinary]) + "\n")
     kb = KnowledgeBase(make_settings(tmp_path, knowledge=KnowledgeSettings(sources=[path.parent])))
     report = kb.ingest()
     assert report.flagged and all(str(path) in note and "never quoted" in note for note in report.flagged)
     assert any(":1: paper" in note for note in report.flagged)
+    # A code link and an HTML entity are an ordinary abstract's: never quoted, but no warning to read past.
+    assert not [note for note in report.flagged if "X24-9100" in note]

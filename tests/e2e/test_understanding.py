@@ -166,6 +166,16 @@ def test_papers_on_a_topic_are_all_listed_and_all_theirs(assistant, full_kb):
     assert titled and titled <= set(cited(answer)) <= mine
 
 
+def test_the_persons_field_in_a_topic_is_context_not_a_title_word(assistant, full_kb):
+    # Colin Cherry works on translation: "simultaneous translation" of his are his titles on simultaneous
+    # work, "Simultaneous Interpretation" included, although that title does not say "translation".
+    answer = assistant.ask("What has Colin Cherry written about simultaneous translation?")
+    mine = {p.id for p in papers_of(full_kb, "colin-cherry")}
+    titled = {p.id for p in papers_of(full_kb, "colin-cherry") if "simultaneous" in p.title.lower()}
+    assert any("translation" not in full_kb.catalog.papers[p].title.lower() for p in titled)
+    assert len(titled) >= 2 and titled <= set(cited(answer)) <= mine
+
+
 def test_a_topic_the_person_never_worked_on_is_nothing_found(assistant):
     answer = assistant.ask("Which of Hermann Ney's papers are about empathetic chatbots?")
     assert answer.status == "not_found" and answer.citations == []

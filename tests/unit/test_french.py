@@ -1,6 +1,6 @@
 """French questions become English search terms: glossary phrases, glossary words, cognates the corpus uses."""
 
-from bot.knowledge.french import cognate, is_french, to_english
+from bot.knowledge.french import cognate, is_french, to_english, translated_share
 
 VOCABULARY = {"ontology", "quality", "conversational", "generative", "vocabulary", "interface", "strategy"}
 
@@ -26,3 +26,10 @@ def test_elisions_and_grammar_words_go_glossary_words_stay():
 def test_english_is_not_taken_for_french():
     assert not is_french("Which of Ivan Titov's papers are on semantic parsing?")
     assert is_french("Quels articles de Ivan Titov portent sur l'analyse sémantique ?")
+
+
+def test_the_translated_share_says_how_much_of_the_question_the_english_terms_carry():
+    known = translated_share("la traduction automatique neuronale à faibles ressources", VOCABULARY)
+    assert known == 1.0  # two glossary phrases: every content word has its English term
+    gaps = translated_share("des fromages affinés en cave humide pour la traduction", VOCABULARY)
+    assert 0 < gaps < 0.5  # "traduction" only: the own words must carry the rest

@@ -1,0 +1,29 @@
+"""Whether a title names a topic: its content words, stemmed, with the person's field as mere context."""
+
+from bot.assistant.topics import field_of, title_holds
+from bot.models import Paper
+
+
+def _papers(*titles: str) -> list[Paper]:
+    return [Paper(id=f"T-{i}", title=t, authors=["Aino Laine"], author_ids=["aino-laine"]) for i, t in enumerate(titles)]
+
+
+SPEECH = _papers("Streaming Speech Recognition with Sparse Transducers", "Speech Recognition for Sami Dialects",
+                 "Unsupervised Speech Recognition from Radio Archives", "Prosody Transfer in Speech Synthesis",
+                 "Unsupervised Pretraining of Acoustic Models")
+
+
+def test_the_field_is_what_most_of_a_persons_titles_say():
+    assert field_of(SPEECH) == {"speech", "recognit"}
+    assert field_of(SPEECH[:3]) == frozenset()  # too few papers to tell a field
+
+
+def test_a_field_word_may_be_missing_from_the_title_the_topic_word_may_not():
+    field = field_of(SPEECH)
+    acoustic = SPEECH[4].title
+    assert not title_holds(acoustic, "unsupervised speech recognition")  # without the field: every word needed
+    assert title_holds(acoustic, "unsupervised speech recognition", field)
+    assert not title_holds(SPEECH[3].title, "unsupervised speech recognition", field)  # the topic word is missing
+    # a topic made only of field words needs them all, as before
+    assert not title_holds(acoustic, "speech recognition", field)
+    assert title_holds(SPEECH[1].title, "speech recognition", field)
