@@ -100,10 +100,9 @@ def _push_out_of_wal(connection: Connection, user: str) -> list[str]:
         connection.exec_driver_sql("CHECKPOINT")
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
-            return [f"PostgreSQL's WAL keeps the person's rows: the database user {user} may not switch the WAL "
-                    f"and checkpoint; GRANT pg_checkpoint TO {user}; GRANT EXECUTE ON FUNCTION pg_switch_wal() TO "
-                    f"{user} (or forget as a superuser), else the rows stay until the server's own checkpoints "
-                    "remove the segments"]
+            return [f"PostgreSQL's WAL keeps the person's rows: user {user} may not checkpoint; GRANT pg_checkpoint "
+                    f"TO {user}; GRANT EXECUTE ON FUNCTION pg_switch_wal() TO {user}; or the rows stay until the "
+                    "server's own checkpoints remove the segments"]
         return [f"PostgreSQL's WAL keeps the person's rows: switching the WAL failed ({str(exc.orig).strip()}); "
                 "run SELECT pg_switch_wal(); CHECKPOINT; as a superuser"]
     return []

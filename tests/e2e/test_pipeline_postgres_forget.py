@@ -186,3 +186,26 @@ def test_a_user_who_may_not_checkpoint_gets_the_remaining_traces_not_an_error(pl
         assert set(find_traces(["hessel-bouma"], store=store)) == set(store.residue)
     finally:
         store.close()
+
+
+def test_recruitbot_forget_exits_non_zero_with_what_the_admin_must_do(plain_user_url, tmp_path, small_corpus,
+                                                                        monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app as cli
+    from bot.knowledge.base import KnowledgeBase
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path)
+    assert not KnowledgeBase(settings).ingest([small_corpus]).failed
+    store = PipelineStore(plain_user_url)
+    store.add_note("ivan-titov", "tg:1", "Ivan Titov prefers e-mail")
+    store.close()
+    monkeypatch.setenv("RECRUITBOT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("RECRUITBOT_STORE__PATH", str(settings.store.path))
+    monkeypatch.setenv("RECRUITBOT_PIPELINE__DATABASE_URL", plain_user_url)
+    forgot = CliRunner().invoke(cli, ["forget", "Ivan Titov", "--yes"])
+    assert forgot.exit_code == 1, forgot.output
+    said = " ".join(forgot.output.split())  # rich wraps long lines at the terminal's width
+    assert "remaining traces 1" in said and "GRANT pg_checkpoint TO recruitbot_plain;" in said
+    assert "Traceback" not in said
