@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Draft
-from bot.pipeline import audit, migrate
+from bot.pipeline import audit, migrate, pg_reclaim
 from bot.pipeline.models import (
     FUNNEL, AuditEvent, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow,
 )
@@ -96,6 +96,8 @@ class PipelineStore:
         migrate.upgrade(self.engine)  # a database of an older release is migrated, keeping its rows
         # Objects stay readable after their session closes: callers get plain rows, not live ones.
         self.session = sessionmaker(self.engine, expire_on_commit=False)
+        # What the last forget could not remove from the database server, one line each on what the admin must do.
+        self.residue: list[str] = []
         logger.info("Pipeline store on %s ready in %.0f ms", self.engine.url.render_as_string(hide_password=True),
                     (time.perf_counter() - started) * 1000)
 
@@ -303,13 +305,11 @@ class PipelineStore:
         return counts
 
     def _reclaim(self) -> None:
-        """PostgreSQL keeps deleted rows in its table files until a VACUUM FULL rewrites them (SQLite zeroes them
-        at once, with secure_delete); forgetting is rare, so the short exclusive lock is acceptable."""
-        if self.backend != "postgresql":
-            return
-        tables = ", ".join(table.__tablename__ for _, table in _PERSONAL_TABLES)
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f"VACUUM FULL {tables}")
+        """PostgreSQL keeps deleted rows in its table files, column statistics and WAL until they are rewritten
+        (pg_reclaim; SQLite zeroes them at once, with secure_delete); forgetting is rare, so the short exclusive
+        locks are acceptable. What the server keeps anyway becomes ``residue``."""
+        if self.backend == "postgresql":
+            self.residue = pg_reclaim.reclaim(self.engine, [table.__tablename__ for _, table in _PERSONAL_TABLES])
 
 
 # Children before parents, so that foreign keys never block a delete.

@@ -48,8 +48,10 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def postgres_server() -> Iterator[str]:
-    """Starts a throwaway server and yields a SQLAlchemy URL to a fresh database; stops and deletes it on exit."""
+def postgres_server(*settings: str) -> Iterator[str]:
+    """Starts a throwaway server and yields a SQLAlchemy URL to a fresh database; stops and deletes it on exit.
+
+    ``settings`` ("wal_recycle=on", ...) override the defaults below, as a server an admin configured would."""
     binaries = postgres_bin()
     if binaries is None:
         raise PostgresStartError("initdb not found: install Debian's postgresql package")
@@ -68,7 +70,9 @@ def postgres_server() -> Iterator[str]:
 
     try:
         run("initdb", "-D", str(data), "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync")
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off"
+        # wal_recycle=off, as .ci/run and compose.yaml: old WAL segments are deleted, not renamed with their bytes.
+        options = " ".join([f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off",
+                            *(f"-c {setting}" for setting in ("wal_recycle=off", "wal_keep_size=0", *settings))])
         run("pg_ctl", "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start")
         run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DATABASE)
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{DATABASE}"

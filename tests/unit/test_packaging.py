@@ -60,3 +60,5 @@ def test_compose_runs_the_bot_on_a_chroma_server_and_postgresql():
     pinned = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     client = next(r for r in pinned if r.startswith("chromadb=="))
     assert services["chroma"]["image"].endswith(":" + client.split("==")[1]), "server and client versions agree"
+    # A forget's checkpoint must delete old WAL segments, not rename them for reuse with the person's bytes.
+    assert {"wal_recycle=off", "wal_keep_size=0"} <= set(services["postgres"]["command"])
