@@ -37,6 +37,7 @@ UNKNOWN_CANDIDATE = "I don't know a candidate by that name."
 KEPT = "Nothing was forgotten."
 EXPIRED = "This confirmation has expired; run /forget again."
 FORGOTTEN = "Forgotten."
+FORGOTTEN_BUT = "Forgotten here, but the database server still keeps some of it until its admin acts:"
 
 
 async def ask_to_forget(update: Update, context: RecruitContext) -> None:
@@ -80,9 +81,17 @@ async def confirm_forget(update: Update, context: RecruitContext) -> None:
     await with_retry(query.answer)
     async with typing(context.bot, message.chat_id):
         report = await forget_everywhere(context.application, candidate_id, actor_of(update))
-    await edit_html(context.bot, message.chat_id, message.message_id, FORGOTTEN)
+    await edit_html(context.bot, message.chat_id, message.message_id, forgotten_text(context.application))
     logger.info("Admin %s had a candidate forgotten (%d rows and files, %d chats)", update.effective_user.id,
                 report.total(), report.chats)
+
+
+def forgotten_text(application: Application) -> str:
+    """"Forgotten.", and what the database server keeps anyway (its write-ahead log, say) for its admin to clear."""
+    residue = getattr(getattr(application, "pipeline", None), "residue", None) or []
+    if not residue:
+        return FORGOTTEN
+    return "\n".join([FORGOTTEN_BUT, *(f"• {escape(line)}" for line in residue)])
 
 
 async def forget_everywhere(application: Application, candidate_id: str, actor: str) -> ForgetReport:

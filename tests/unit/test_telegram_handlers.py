@@ -113,6 +113,22 @@ async def test_forget_asks_first_then_forgets_and_clears_the_chats_that_were_abo
     assert confirm["text"] == "Forgotten."
 
 
+async def test_forget_tells_the_admin_what_the_database_server_still_keeps(bot):
+    pipeline = bot.app.pipeline
+    forget = pipeline.forget
+
+    def forget_on_a_server_that_recycles(*args, **kwargs):  # what PostgreSQL with wal_recycle=on reports
+        counts = forget(*args, **kwargs)
+        pipeline.residue = ["PostgreSQL keeps old WAL segments (wal_recycle=on): set wal_recycle=off"]
+        return counts
+
+    pipeline.forget = forget_on_a_server_that_recycles
+    [confirm] = await bot.say("/forget Yang Feng", user=ADMIN_ID)
+    await bot.press(confirm, "Forget Yang Feng", user=ADMIN_ID)
+    assert bot.assistant.candidate("yang-feng") is None
+    assert confirm["text"].startswith("Forgotten here, but") and "set wal_recycle=off" in confirm["text"]
+
+
 async def test_forget_says_when_the_assistant_cannot(tmp_path):
     class NoForget:
         def __init__(self, inner):
