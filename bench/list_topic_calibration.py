@@ -68,7 +68,7 @@ def title_rule_table(kb, cases_people, field_cases) -> None:
     known = acronyms(kb)
     fields = {person: field_of(kb.catalog.papers_of(person)) for person, *_ in cases_people + field_cases}
     print("\nbar   set            rule         recall=1   precision>=0.5   both")
-    for bar in (0.7, 0.8, 0.9):
+    for bar in (0.7, 0.8, 0.85, 0.9, 0.95):
         for label, cases in (("title bigrams", cases_people), ("word + field", field_cases)):
             for rule in ("title", "title+field"):
                 full = prec = both = 0

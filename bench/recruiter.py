@@ -50,6 +50,8 @@ def main() -> None:
     print(f"ask latency over {len(timings)} turns: p50 {percentile(timings, 50):.1f} ms, "
           f"p95 {percentile(timings, 95):.1f} ms, max {max(timings):.1f} ms")
     scorer = args.set.parent / "recruiter" / "score.py"
+    if not scorer.is_file():  # a set of our own (bench/recruiter_variants.py): the shared scorer reads it too
+        scorer = ROOT.parent / "shared" / "eval" / "recruiter" / "score.py"
     if scorer.is_file():
         subprocess.run([sys.executable, str(scorer), "--set", str(args.set), "--replies", str(args.out)], check=False)
 

@@ -18,7 +18,11 @@ from rapidfuzz import fuzz
 # Letters NFKD does not decompose into a base letter and a mark.
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
                        "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“«(\[]?[A-Z0-9À-ÖØ-Þ])")
+# A sentence ends at . ! ? … before a space and what starts a sentence, at a line break, or where a word's full
+# stop runs into the next sentence's capital ("results.However": abstracts pasted from PDFs lose the space).
+# A closing quote or bracket stays with its sentence; a sentence may open with a quote, a bracket or a {slot}.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»)\]]))\s+(?=[\"“«(\[{]?[A-Z0-9À-ÖØ-Þ{])|\s*\n\s*|"
+                           r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])")
 TITLE_MIN = 90  # token-set ratio of two folded titles
 WHOLE_MIN = 85  # token-sort ratio: the words left over count, so a fragment is not a title
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
@@ -34,7 +38,7 @@ def fold(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """Sentences of prose: split after . ! ? … when the next one starts like a sentence (so 'e.g. the'
-    and 'v2.1' stay whole)."""
+    and 'v2.1' stay whole), and at line breaks."""
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
 
 

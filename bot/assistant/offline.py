@@ -7,8 +7,8 @@ from collections import Counter
 
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL
 from bot.models import Answer, Candidate, Citation, Paper
+from bot.text import sentences
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def _ref(paper: Paper) -> str:
@@ -30,11 +30,11 @@ def best_sentence(paper: Paper, query: str) -> str:
     from bot.knowledge.untrusted import reasons
 
     words = set(re.findall(r"[a-z]{4,}", query.lower()))
-    clean = [s for s in _SENTENCE.split(paper.abstract[:20000]) if not reasons(s)]
-    sentences = [s for s in clean if 30 < len(s) <= 400] or [s for s in clean if len(s) <= 400]
-    if not sentences:
+    clean = [s for s in sentences(paper.abstract[:20000]) if not reasons(s)]
+    quotable = [s for s in clean if 30 < len(s) <= 400] or [s for s in clean if len(s) <= 400]
+    if not quotable:
         return "(the abstract has no sentence that can be quoted)"
-    return max(sentences, key=lambda s: len(words & set(re.findall(r"[a-z]{4,}", s.lower()))))
+    return max(quotable, key=lambda s: len(words & set(re.findall(r"[a-z]{4,}", s.lower()))))
 
 
 def _name_list(names: list[str]) -> str:

@@ -38,7 +38,7 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         return add_answer(assistant, request)
     if request.unknown_name and op not in ("find", "title"):
         return ops.unknown_person(kb, request.unknown_name, request.namesakes, op)
-    if request.options and not request.people:
+    if request.options and (not request.people or request.ambiguous_at is not None):
         return ops.clarify(kb, request.ambiguous_name, request.options, op)
     people = list(request.people)
     remembered = conversation.candidate_id if conversation is not None else None

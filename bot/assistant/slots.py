@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from bot.assistant.replies import parse_json_loosely
 from bot.models import Candidate, Paper
+from bot.text import sentences
 
 PAPER_SLOTS = ("title", "venue", "year", "coauthors", "link")
 FACT_SLOTS = ("candidate_name", "first_name", "surname", "company", "sender", "sender_title", "sender_email",
@@ -33,7 +34,6 @@ SENTENCES_SCHEMA = {
         "type": "object", "required": ["text", "papers"],
         "properties": {"text": {"type": "string"}, "papers": {"type": "array", "items": {"type": "string"}}}}}},
 }
-_SPLIT = re.compile(r"(?<=[.!?])[\"”»)]?\s+(?=[\"“«(\[{]?[A-Z0-9{])|\n\s*\n?")
 
 
 @dataclass
@@ -64,7 +64,7 @@ def _prose(body: str, given: dict[str, Paper]) -> list[Sentence]:
     """
     out = []
     for line_no, chunk in enumerate(re.split(r"\n\s*\n", body.strip())):
-        for i, piece in enumerate(p.strip() for p in _SPLIT.split(chunk)):
+        for i, piece in enumerate(sentences(chunk)):
             if not piece:
                 continue
             keys = [k for m in MARKER.finditer(piece) for k in re.split(r"\s*[,;]\s*", m.group(1)) if k in given]

@@ -93,6 +93,7 @@ class NameResolver:
         self._weight = weight or {}
         self._common = common
         self._full: dict[str, set[str]] = defaultdict(set)
+        self._exact: dict[str, set[str]] = defaultdict(set)  # a name as its holders write it, whole
         self._surname: dict[str, set[str]] = defaultdict(set)
         self._first: dict[str, set[str]] = defaultdict(set)
         self._given: dict[str, set[str]] = defaultdict(set)  # person id -> every given-name token they use
@@ -102,6 +103,7 @@ class NameResolver:
                 if not tokens:
                     continue
                 self._full[" ".join(tokens)].add(person_id)
+                self._exact[" ".join(tokens)].add(person_id)
                 if len(tokens) > 2:
                     self._full[f"{tokens[0]} {tokens[-1]}"].add(person_id)
                 if len(tokens) >= 2:
@@ -131,6 +133,11 @@ class NameResolver:
             for j in range(i, i + n):
                 taken[j] = True
 
+        def partner(i: int) -> bool:
+            """Beside a full name, a capitalised word after "with", "and" or "&" is the second person's name."""
+            before = text[:tokens[i][0]].rstrip().lower()
+            return not all_lower and text[tokens[i][0]].isupper() and before.endswith((" with", " and", "&"))
+
         def plausible(i: int, n: int) -> bool:
             words = [tokens[j][2] for j in range(i, i + n)]
             if any(taken[i:i + n]) or any(w in _STOPWORDS for w in words):
@@ -141,7 +148,8 @@ class NameResolver:
             for i in range(len(tokens) - n + 1):
                 key = " ".join(tokens[j][2] for j in range(i, i + n))
                 if not any(taken[i:i + n]) and key in self._full:
-                    take(i, n, self._ordered(self._full[key]), 100.0)
+                    # "Xiang Li" is Xiang Li, not Xiang-Yang Li too: a name written whole is its holders' first
+                    take(i, n, self._ordered(self._exact.get(key) or self._full[key]), 100.0)
         for n in (3, 2):  # near spellings of full names; uncapitalised ones must be nearer
             for i in range(len(tokens) - n + 1):
                 if any(taken[i:i + n]) or any(tokens[j][2] in _STOPWORDS or len(tokens[j][2]) < 2
@@ -183,21 +191,24 @@ class NameResolver:
                                     name=text[tokens[i][0]:tokens[i + 1][1]]))
             taken[i] = taken[i + 1] = True
         for i, (start, end, word) in enumerate(tokens):  # surnames alone, exactly: a near word is just a word
-            short_ok = len(word) == 2 and not all_lower and text[start].isupper()  # "Xu", "Yu": capitalised only
+            # "Xu", "Yu": capitalised, or in a message typed all in lower case where a name is due ("papers by
+            # wu", "xu's papers"); otherwise a two-letter word is just a word.
+            short_ok = len(word) == 2 and (text[start].isupper() if not all_lower else
+                                           bool(re.search(r"\b(?:by|from|of|with|and)\s*$", text[:start]))
+                                           or text[start:end].endswith(("'s", "’s")))
             if ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common or not plausible(i, 1)
                     or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname):
                 continue
             # "Mohit" is one person's surname and other people's given name: all of them are meant.
             ids = self._ordered(self._surname[word] | self._first.get(word, set()))
-            if full_names and not set(ids) & full_names:
+            if full_names and not set(ids) & full_names and not partner(i):
                 continue  # beside a full name, a lone surname of someone else is more likely a word
             take(i, 1, [p for p in ids if p in full_names] or ids, 80.0)
-        if not full_names:  # a given name alone ("Ivan's papers") names whoever goes by it
-            for i, (start, end, word) in enumerate(tokens):
-                if (len(word) < 3 or word in _STOPWORDS or word in self._common or not plausible(i, 1)
-                        or text[start:end].isupper() or word not in self._first):
-                    continue
-                take(i, 1, self._ordered(self._first[word]), 70.0)
+        for i, (start, end, word) in enumerate(tokens):  # a given name alone ("Ivan's papers") names whoever goes by it
+            if (len(word) < 3 or word in _STOPWORDS or word in self._common or not plausible(i, 1)
+                    or text[start:end].isupper() or word not in self._first or full_names and not partner(i)):
+                continue
+            take(i, 1, self._ordered(self._first[word]), 70.0)
         for mention in mentions:
             mention.name = mention.name or text[mention.start:mention.end]
         mentions.sort(key=lambda m: m.start)
@@ -220,8 +231,12 @@ _CITATION = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+
 
 def common_words(texts, min_documents: int = 3) -> set[str]:
     """Folded words found in at least ``min_documents`` texts (citations aside): too ordinary to be a
-    surname on their own ("German", "Cross", "Post")."""
+    surname on their own ("German", "Cross", "Post"). A two-letter word counts only where it is written in
+    lower case: capitalised, "Su" or "Yu" in an abstract is a name or an abbreviation, not a word."""
     counts: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
     for text in texts:
-        counts.update(set(fold(_CITATION.sub(" ", text)).split()))
-    return {word for word, n in counts.items() if n >= min_documents}
+        text = _CITATION.sub(" ", text)
+        counts.update(set(fold(text).split()))
+        lower.update({w for w in re.findall(r"\b[a-z]{2}\b", text)})
+    return {word for word, n in counts.items() if n >= min_documents and (len(word) != 2 or lower[word] >= min_documents)}

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.text import sentences
+
 # Contact and payment details: none of them may come from untrusted text into what a user reads.
 URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'\])]+|\b[a-z0-9][a-z0-9-]{1,62}\.(?:com|org|net|io|co|info|"
                  r"biz|xyz|ru|cn|me|ly|app|dev|site|online|top|ai|jobs|edu|gov|eu|uk|de|fr|ch|us|ca|link|click|shop|pro)\b(?:/[^\s<>\"')]*)?", re.I)
@@ -45,7 +47,6 @@ _MARKUP = re.compile(r"</?(?:a|b|i|u|p|div|span|script|img|iframe|br|strong|em|c
                      r"system|instructions?)\b[^>\n]{0,200}>|\[[^\]\n]{1,80}\]\([^)\n]{1,300}\)|```|\{\{|\}\}|&#?\w+;")
 # Bidirectional overrides and invisible characters that make text read differently from what it holds.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # How much of an abstract or a page of text is kept as material: past that, text is noise or an attack.
 MAX_MATERIAL_CHARS = 4000
 
@@ -90,8 +91,6 @@ def reasons(sentence: str) -> list[str]:
     return why
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
 def flag(text: str) -> list[Flag]:

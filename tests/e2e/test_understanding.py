@@ -135,6 +135,20 @@ def test_a_number_picks_from_the_list(assistant):
     assert second.candidate_ids[:1] == [first.clarify[1]]
 
 
+def test_two_people_one_of_whom_shares_their_full_name_asks_which_and_keeps_the_order(assistant, full_kb):
+    namesakes = Counter(c.name for c in full_kb.catalog.candidates.values())
+    twin = next(c for c in full_kb.catalog.candidates.values() if namesakes[c.name] >= 2 and len(c.paper_ids) >= 3)
+    other = next(c for c in full_kb.catalog.candidates.values()
+                 if namesakes[c.name] == 1 and len(c.paper_ids) >= 5 and not set(c.paper_ids) & set(twin.paper_ids))
+    conversation = Conversation()
+    asked = assistant.ask(f"Have {twin.name} and {other.name} written a paper together?", conversation)
+    assert asked.status == "clarify" and twin.id in asked.clarify and other.id not in asked.clarify
+    assert "latest:" in asked.text  # two people of one name are told apart
+    picked = asked.clarify.index(twin.id) + 1
+    answered = assistant.ask(str(picked), conversation)
+    assert answered.candidate_ids == [twin.id, other.id] and answered.status == "not_found"
+
+
 def test_a_shared_given_name_asks_which_person(assistant, full_kb):
     given = Counter(c.name.split()[0].lower() for c in full_kb.catalog.candidates.values()
                     if len(c.paper_ids) >= 5 and len(c.name.split()) == 2)
@@ -182,7 +196,8 @@ def test_a_topic_the_person_never_worked_on_is_nothing_found(assistant):
 
 
 def test_help_shows_what_can_be_asked_and_cites_nothing(assistant):
-    for message in ("what can you do?", "/help", "I'm new, how does this work?"):
+    for message in ("what can you do?", "/help", "I'm new, how does this work?", "What sort of things can I ask?",
+                    "which questions can I ask you"):
         answer = assistant.ask(message)
         assert answer.status == "help" and answer.citations == []
         assert "draft" in answer.text.lower() and "find candidates" in answer.text.lower()

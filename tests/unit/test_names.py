@@ -75,3 +75,36 @@ def test_words_common_in_the_papers_are_not_surnames_alone():
     assert resolver.resolve("What has Germann published?").ids == ["ulrich-germann"]
     assert resolver.resolve("What has Wang published?").ids == ["rui-wang"]
     assert resolver.resolve("Does Matt Post work on German?").ids == ["matt-post"]
+
+
+SHORT = {"mei-su": ["Mei Su"], "tao-su": ["Tao Su"], "lan-qi": ["Lan Qi"], "greta-lind": ["Greta Lind"],
+         "olav-haug": ["Olav Haug"], "olav-berg": ["Olav Berg"]}
+
+
+def test_a_two_letter_surname_is_a_word_only_where_it_is_written_in_lower_case():
+    abstracts = ["We cite Su and colleagues.", "The Su corpus of reviews.", "Su (2019) parses it.",
+                 "the qi of the model", "its qi is high", "a qi term"]
+    common = common_words(abstracts)
+    assert "su" not in common and "qi" in common
+    resolver = NameResolver(SHORT, common=common)
+    assert resolver.resolve("What has Su written on parsing?").choices == ["mei-su", "tao-su"]
+
+
+def test_a_lower_case_two_letter_surname_is_a_name_where_a_name_is_due():
+    resolver = NameResolver(SHORT)
+    assert resolver.resolve("papers by su about parsing?").choices == ["mei-su", "tao-su"]
+    assert resolver.resolve("su's papers on parsing").choices == ["mei-su", "tao-su"]
+    assert resolver.resolve("what is su in this corpus").mentions == []
+
+
+def test_a_second_person_beside_a_full_name_is_read_after_with_or_and():
+    resolver = NameResolver(SHORT)
+    assert resolver.resolve("Has Greta Lind written with Olav?").choices == ["olav-berg", "olav-haug"]
+    assert resolver.resolve("Did Greta Lind and Haug write together?").ids == ["greta-lind", "olav-haug"]
+    assert resolver.resolve("Greta Lind on Olav sagas").ids == ["greta-lind"]  # not after with/and: a word
+
+
+def test_a_name_written_whole_is_its_holder_not_someone_whose_middle_name_was_dropped():
+    resolver = NameResolver({"lin-ma": ["Lin Ma"], "lin-wei-ma": ["Lin-Wei Ma"]})
+    assert resolver.resolve("I mean Lin Ma").ids == ["lin-ma"]
+    assert resolver.resolve("papers by Lin-Wei Ma").ids == ["lin-wei-ma"]

@@ -20,6 +20,14 @@ def test_sentences_split_prose_and_keep_abbreviations_and_versions():
                                "Does it generalise?", "Yes."]
 
 
+def test_sentences_split_lost_spaces_line_breaks_and_keep_closing_quotes():
+    pasted = "Baselines are strong in glacier mapping.However, errors remain.To fix them, see Fig.3."
+    assert sentences(pasted) == ["Baselines are strong in glacier mapping.", "However, errors remain.",
+                                 "To fix them, see Fig.3."]
+    assert sentences('They wrote "it works." Then {P1} showed it.\nA new line') == [
+        'They wrote "it works."', "Then {P1} showed it.", "A new line"]
+
+
 def test_titles_match_whole_titles_not_fragments():
     title = "Glacier names as a probe of toponym transliteration"
     assert titles_match("glacier names as a probe of toponym transliteration", title)

@@ -27,3 +27,11 @@ def test_a_field_word_may_be_missing_from_the_title_the_topic_word_may_not():
     # a topic made only of field words needs them all, as before
     assert not title_holds(acoustic, "speech recognition", field)
     assert title_holds(SPEECH[1].title, "speech recognition", field)
+
+
+def test_a_compound_is_one_term_and_spellings_are_one_word():
+    assert title_holds("Direct Speech-to-Speech Translation with Discrete Units", "speech-to-speech translation")
+    assert not title_holds("End-to-End Speech Translation for Sami", "speech-to-speech translation")
+    assert title_holds("Document Level Translation of Sagas", "document-level translation")
+    assert title_holds("A Multi-domain Dialogue Corpus of Ferry Bookings", "multi-domain dialog")
+    assert title_holds("Summarisation of Council Meetings", "meeting summarization")

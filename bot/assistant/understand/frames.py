@@ -7,7 +7,7 @@ import re
 
 # Words that frame a request but say nothing about the work it is about.
 _FRAME = re.compile(
-    r"(?<![\w-])(?:which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
+    r"(?<![\w-])(?:(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
     r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
     r"theirs|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|of|by|"
     r"from|in|on|at|to|for|with|about|around|regarding|related|relating|concerning|touch|touching|deal|deals|"

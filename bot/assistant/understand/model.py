@@ -92,6 +92,7 @@ class ModelParser:
                 request.namesakes = resolution.unknown[0].namesakes if resolution.unknown else []
             elif resolution.choices and not known:
                 request.options, request.ambiguous_name = resolution.choices, name
+                request.ambiguous_at = len(request.people)
             else:
                 request.people.append(known[0])
         if parsed.title:

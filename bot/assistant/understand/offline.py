@@ -48,7 +48,9 @@ _CUES = {
                         r"\b(?:r[ée]dige|[ée]cri[rsv]\w*)\b", re.I),
     "help": re.compile(r"^\W*/?help\b|\b(?:what can you do|capabilit\w*|commands?|how (?:can|do) (?:you|i)|"
                        r"where do i (?:start|begin)|features|do you do|help me|get(?:ting)? started|first time|"
-                       r"how (?:does|do) (?:this|it) work|things (?:i can|to) ask|what are you|aide)\b", re.I),
+                       r"how (?:does|do) (?:this|it) work|things (?:i can|to) ask|what are you|aide|"
+                       r"(?:can|could|may|should|do) i ask(?: you)?\W*$|(?:kinds?|sorts?|types?) of (?:questions|"
+                       r"things|requests)|what (?:do|can) you (?:know|understand|answer))\b", re.I),
     "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names)\b", re.I),
     "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
                            re.I),
@@ -57,6 +59,8 @@ _CUES = {
 # Operations whose other words are framing: a topic there is said with "on", "about", "related to".
 _FILTER_OPS = {"latest", "oldest", "count", "venues", "top_coauthors", "with_coauthor", "together", "profile",
                "dossier", "draft"}
+_WORK_ON = re.compile(r"\b(?:work(?:ed|s)?|papers?|research|publications?|published|written|wr[io]te|done|"
+                      r"publish)\s+(?:on|about|in|related to|regarding|concerning)\b", re.I)
 _ADD = re.compile(r"\b(?:add|import|track|follow)\b", re.I)
 _PAPER_PRONOUN = re.compile(r"\b(?:that|it|this|the paper|that one|this one|the same paper)\b", re.I)
 _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
@@ -168,9 +172,12 @@ class OfflineParser:
         if resolution.unknown:
             request.unknown_name = resolution.unknown[0].name
             request.namesakes = resolution.unknown[0].namesakes
-        if resolution.choices and not people:
+        if resolution.choices:  # one of the people named fits several: ask, whoever else is named beside them
             request.options = resolution.choices
             request.ambiguous_name = resolution.ambiguous_name
+            if people:
+                first = next(m for m in resolution.mentions if m.ambiguous)
+                request.ambiguous_at = len({m.ids[0] for m in known if m.start < first.start})
         request.op = self._operation(frame, request, forced, has_draft, remembered)
         if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
             request.topic = topic_of(rest, prepositional=True)
@@ -234,6 +241,8 @@ class OfflineParser:
         if ((named == 0 or shown) and remembered and request.aspect in ("who", "when", "where") and not described
                 and op in ("top_coauthors", "venues", "fact") and not _CUES.get(op, re.compile("^$")).search(frame)):
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
+        if op == "dossier" and _WORK_ON.search(frame):
+            op = "papers"  # "X's work on languages" asks for papers; "which languages does X speak" for the dossier
         if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
                              or not named and not remembered):
             op = "papers"

@@ -41,6 +41,8 @@ class Request(BaseModel):
     namesakes: list[str] = Field(default_factory=list, description="Known people who share part of unknown_name.")
     options: list[str] = Field(default_factory=list, description="Person ids a name fits when it is ambiguous.")
     ambiguous_name: str | None = Field(default=None, description="The name that fits several people.")
+    ambiguous_at: int | None = Field(default=None, description="Where the ambiguous name stands among the "
+                                     "people named (0: first), when others are named beside it.")
     topic: str = Field(default="", description="What the work is about, in the user's words.")
     query: str = Field(default="", description="The words to search a person's papers with (the topic if empty).")
     year_from: int | None = Field(default=None, description="Earliest publication year asked for.")
@@ -63,5 +65,8 @@ class Request(BaseModel):
 
     def with_person(self, person_id: str) -> "Request":
         """This request about ``person_id`` instead of an ambiguous or remembered name."""
-        return self.model_copy(update={"people": [person_id, *self.people[1:]] if self.people else [person_id],
-                                       "options": [], "ambiguous_name": None})
+        if self.ambiguous_at is not None:  # "Bill Byrne and Fei Mi": the pick takes the ambiguous name's place
+            people = [*self.people[:self.ambiguous_at], person_id, *self.people[self.ambiguous_at:]]
+        else:
+            people = [person_id, *self.people[1:]] if self.people else [person_id]
+        return self.model_copy(update={"people": people, "options": [], "ambiguous_name": None, "ambiguous_at": None})

@@ -1,0 +1,314 @@
+"""Everyday recruiter questions of our own, about other people and in other words than any evaluation set.
+
+The shared recruiter set is a sample; a hidden one of the same kinds, about other people and in other
+wordings, checks the project. This script builds a set like it from the bundled corpus alone: for each kind,
+people (and pairs, titles, years, venues) drawn at random, gold computed from the catalog, and the question
+worded by one of several templates written here. People of the evaluation sets are left out when those sets
+are present, so nothing here is tuned on them. The set is written in the shared scorer's line format and
+scored by it when it is present; without it, the set is still written.
+
+    python bench/recruiter_variants.py [--per-kind 12] [--seed 3] [--out bench/out/variants.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import bench_kb  # noqa: E402
+from bot.assistant.understand.slots import family  # noqa: E402
+
+T = {
+    "latest": ["what's the newest thing {X} has put out?", "Show me {X}'s latest publication.",
+               "{X}: most recent paper?", "When did {X} last publish, and what was it?",
+               "Has {X} published anything recently? The latest one please.", "newest paper by {x}"],
+    "list_year": ["What did {X} publish in {Y}?", "{X}'s {Y} papers, please.", "papers by {x} from {Y}",
+                  "List everything {X} wrote in {Y}.", "Which of {X}'s papers came out in {Y}?",
+                  "Show {X} publications, year {Y}"],
+    "list_venue": ["Which papers has {X} published at {V}?", "{X} at {V}: what do they have?",
+                   "list {x}'s {V} papers", "Anything from {X} in {V}?", "Show me {X}'s work that appeared in {V}.",
+                   "What has {X} presented at {V}?"],
+    "count": ["How many papers does {X} have?", "number of publications by {x}?", "How prolific is {X}? Count "
+              "their papers.", "{X} — how many papers in total?", "Count {X}'s papers for me.",
+              "How many articles has {X} written?"],
+    "venues": ["Where does {X} usually publish?", "Which venues does {x} publish in most?",
+               "{X}: their main conferences?", "At which conferences does {X} tend to appear?",
+               "What venues has {X} published at?", "Where do {X}'s papers get published?"],
+    "with_coauthor": ["Which papers did {X} write with {Z}?", "{X} and {Z}: their joint papers?",
+                      "show me papers {x} co-authored with {z}", "What has {X} published together with {Z}?",
+                      "List {X}'s papers with {Z} as a co-author.", "papers of {X} where {Z} is also an author"],
+    "together": ["Have {X} and {Z} ever written a paper together?", "did {x} ever collaborate with {z}?",
+                 "Is there any paper by both {X} and {Z}?", "{X} & {Z} — any joint work?",
+                 "Have {X} and {Z} co-authored anything?", "Do {X} and {Z} share a paper?"],
+    "top_coauthors": ["Who does {X} publish with most often?", "{X}'s most frequent collaborator?",
+                      "who are {x}'s main co-authors", "Who has co-written the most papers with {X}?",
+                      "Which co-author appears most on {X}'s papers?", "Top collaborators of {X}?"],
+    "by_title_who": ["Who wrote \"{TITLE}\"?", "who are the authors of {title}", "Authors of '{TITLE}', please.",
+                     "Who is behind the paper {TITLE}?"],
+    "by_title_when": ["When was \"{TITLE}\" published?", "what year is {title} from?",
+                      "Publication year of '{TITLE}'?", "When did {TITLE} come out?"],
+    "by_title_where": ["Where was \"{TITLE}\" published?", "which venue was {title} at?",
+                       "At what conference did '{TITLE}' appear?", "Where did {TITLE} appear?"],
+    "unknown_person": ["What has {U} published on {topic}?", "Tell me about {U}'s work on {topic}.",
+                       "does {u} have papers about {topic}?", "Show {U}'s papers on {topic}."],
+    "ambiguous": ["What has {S} written on {topic}?", "papers by {s} about {topic}?",
+                  "Show me {S}'s work on {topic}.", "Has {S} published on {topic}?"],
+    "ambiguous_reply": ["{X}", "I mean {X}", "{x}, thanks", "The one called {X}."],
+    "expert_none": ["Who has worked on {topic}?", "find me people who do {topic}", "Any experts in {topic} here?",
+                    "Which candidates have published on {topic}?", "who knows about {topic}?",
+                    "I need someone with a background in {topic}. Who?"],
+    "list_topic": ["Which of {X}'s papers are about {topic}?", "{X}'s work on {topic}?",
+                   "list {x}'s papers on {topic}", "What has {X} written about {topic}?",
+                   "Show me everything {X} did on {topic}.", "papers by {X} related to {topic}"],
+    "draft": ["Draft an {C} to {X} about {P}.", "write a {C} message to {x} for {P}",
+              "Could you prepare a first {C} to {X}? It's about {P}.", "Please draft a {C} note inviting {X} to "
+              "talk about {P}."],
+    "revise_shorter": ["shorter please", "Can you cut it down?", "make it more concise", "trim it a bit"],
+    "revise_formal": ["more formal", "Make it sound more professional.", "a more formal tone please",
+                      "less casual, please"],
+    "revise_french": ["in French please", "Can you write it in French?", "translate it to French",
+                      "French version?"],
+    "draft_unknown": ["Draft an email to {U} about {P}.", "write to {u} about {P}",
+                      "Prepare a LinkedIn message for {U} regarding {P}.", "Compose a note to {U} about {P}."],
+    "help": ["what can you do?", "help", "How do I use this bot?", "What kinds of questions can I ask?",
+             "hi, what are you for?", "what can I ask you"],
+}
+# Topics nobody in an NLP corpus works on (checked against every title and abstract before use).
+ABSENT = {"protein folding": r"protein|folding", "bridge engineering": r"bridge engineering|civil engineering",
+          "volcanology": r"volcan", "coral reef ecology": r"coral|reef", "quantum chromodynamics": r"chromodynamic|quark",
+          "battery chemistry": r"batter(y|ies)|electrolyte", "soil microbiology": r"soil|microbio",
+          "glacier dynamics": r"glacier", "orbital mechanics": r"orbital mechanic|orbit", "beekeeping": r"\bbees?\b|beekeep"}
+PURPOSES = ["a research scientist role on our speech team", "an internship in our Paris lab",
+            "a talk at our reading group", "a staff engineer position in retrieval", "collaborating on evaluation"]
+CHANNELS = ["email", "LinkedIn", "Telegram"]
+GIVEN = ["Marta", "Oskar", "Ingrid", "Tomasz", "Leila", "Bruno", "Greta", "Anouk", "Kalle", "Rosalind"]
+_STOP = set("a an the of for in on with and to from by via using towards toward is are its at as into based neural "
+            "model models learning approach method task tasks data new study language natural".split())
+
+
+def _eval_people() -> str:
+    """The text of the evaluation sets, when present, so that their people are left out."""
+    shared = ROOT.parent / "shared" / "eval"
+    return "".join(p.read_text(errors="ignore") for p in shared.rglob("*.jsonl")) if shared.is_dir() else ""
+
+
+def _word(template: str, rng: random.Random, **slots: str) -> str:
+    lowered = {k.lower(): v.lower() for k, v in slots.items() if k.isupper()}
+    return template.format(**slots, **lowered)
+
+
+def build(kb, per_kind: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    excluded = _eval_people()
+    catalog = kb.catalog
+    names = Counter(c.name for c in catalog.candidates.values())
+    people = sorted((c for c in catalog.candidates.values()
+                     if not c.ambiguous and names[c.name] == 1 and len(c.paper_ids) >= 5 and c.id not in excluded
+                     and c.name not in excluded), key=lambda c: c.id)
+    rng.shuffle(people)
+    by_surname: dict[str, list] = {}
+    for c in catalog.candidates.values():
+        if len(c.paper_ids) >= 5 and not c.ambiguous:
+            by_surname.setdefault(c.name.split()[-1], []).append(c)
+    corpus = " ".join(f"{p.title} {p.abstract}" for p in catalog.papers.values())
+    items: list[dict] = []
+
+    def add(kind: str, turns: list[tuple[str, dict]]) -> None:
+        items.append({"id": f"{kind[:3]}-v{len(items)}", "kind": kind,
+                      "turns": [{"say": s, "gold": g} for s, g in turns]})
+
+    def papers(c):
+        return [p for p in catalog.papers_of(c.id) if not p.private]
+
+    cycle = iter(people * 20)
+    for _ in range(per_kind):
+        c = next(cycle)
+        mine = papers(c)
+        top = max(p.year or 0 for p in mine)
+        add("latest", [(_word(rng.choice(T["latest"]), rng, X=c.name), {
+            "expect": "answer", "candidate_ids": [c.id], "year": top,
+            "paper_ids": [p.id for p in mine if p.year == top]})])
+    made = 0
+    for c in people:
+        years = Counter(p.year for p in papers(c) if p.year)
+        fitting = [y for y, k in years.items() if 2 <= k <= 6]
+        if fitting and made < per_kind:
+            y = rng.choice(sorted(fitting))
+            add("list_year", [(_word(rng.choice(T["list_year"]), rng, X=c.name, Y=str(y)), {
+                "expect": "answer", "candidate_ids": [c.id], "year": y,
+                "paper_ids": [p.id for p in papers(c) if p.year == y]})])
+            made += 1
+    made = 0
+    for c in people[::-1]:
+        fams = Counter(family(p.venue) for p in papers(c) if family(p.venue))
+        fitting = [f for f, k in fams.items() if 2 <= k <= 6]
+        if fitting and made < per_kind:
+            f = rng.choice(sorted(fitting))
+            add("list_venue", [(_word(rng.choice(T["list_venue"]), rng, X=c.name, V=f), {
+                "expect": "answer", "candidate_ids": [c.id], "venue": f,
+                "paper_ids": [p.id for p in papers(c) if family(p.venue) == f]})])
+            made += 1
+    for c in people[per_kind:2 * per_kind]:
+        add("count", [(_word(rng.choice(T["count"]), rng, X=c.name), {
+            "expect": "answer", "candidate_ids": [c.id], "count": len(papers(c))})])
+    made = 0
+    for c in people[2 * per_kind:]:
+        fams = Counter(family(p.venue) for p in papers(c) if family(p.venue)).most_common()
+        if len(fams) >= 4 and fams[2][1] > fams[3][1] and made < per_kind:
+            add("venues", [(_word(rng.choice(T["venues"]), rng, X=c.name), {
+                "expect": "answer", "candidate_ids": [c.id], "venues": dict(fams),
+                "top3": [f for f, _ in fams[:3]]})])
+            made += 1
+    made = 0
+    for c in people[3 * per_kind:]:
+        joint = Counter(a for p in papers(c) for a in p.author_ids if a != c.id)
+        pairs = [a for a, k in joint.items() if 1 <= k <= 5 and a in catalog.candidates
+                 and not catalog.candidates[a].ambiguous]
+        if pairs and made < per_kind:
+            z = catalog.candidates[rng.choice(sorted(pairs))]
+            ids = [p.id for p in papers(c) if z.id in p.author_ids]
+            add("with_coauthor", [(_word(rng.choice(T["with_coauthor"]), rng, X=c.name, Z=z.name), {
+                "expect": "answer", "candidate_ids": [c.id, z.id], "paper_ids": ids})])
+            if made % 2 == 0:
+                add("together", [(_word(rng.choice(T["together"]), rng, X=c.name, Z=z.name), {
+                    "expect": "answer", "candidate_ids": [c.id, z.id], "paper_ids": ids})])
+            made += 1
+    prolific = [c for c in people if len(c.paper_ids) >= 8]
+    made = 0
+    for c, z in zip(prolific[::2], prolific[1::2]):
+        if made >= per_kind // 2:
+            break
+        if not set(c.paper_ids) & set(z.paper_ids):
+            add("together", [(_word(rng.choice(T["together"]), rng, X=c.name, Z=z.name), {
+                "expect": "not_found", "candidate_ids": [c.id, z.id], "paper_ids": []})])
+            made += 1
+    made = 0
+    for c in people[4 * per_kind:]:
+        joint = Counter(a for p in papers(c) for a in p.author_ids if a != c.id).most_common()
+        if joint and joint[0][1] >= 2 and made < per_kind:
+            best = [a for a, k in joint if k == joint[0][1]]
+            add("top_coauthors", [(_word(rng.choice(T["top_coauthors"]), rng, X=c.name), {
+                "expect": "answer", "candidate_ids": [c.id], "author_ids": best,
+                "names": [catalog.candidates[a].name if a in catalog.candidates else a for a in best],
+                "count": joint[0][1], "top3": [{"id": a, "count": k} for a, k in joint[:3]]})])
+            made += 1
+    pool = [p for p in catalog.papers.values() if not p.private and len(p.title.split()) >= 5
+            and p.id not in excluded]
+    rng.shuffle(pool)
+    for i, p in enumerate(pool[:per_kind]):
+        ask = ("who", "when", "where")[i % 3]
+        title = p.title if i % 2 else re.sub(r"[^\w\s:-]", "", p.title).lower()
+        gold = {"expect": "answer", "ask": ask, "paper_ids": [p.id], "title": p.title, "candidate_ids": []}
+        if ask == "who":
+            gold |= {"author_ids": p.author_ids, "names": p.authors}
+        elif ask == "when":
+            gold |= {"year": p.year}
+        else:
+            gold |= {"venue": family(p.venue), "year": p.year}
+        add("by_title", [(rng.choice(T[f"by_title_{ask}"]).format(TITLE=p.title, title=title), gold)])
+    singles = [(s, cs[0]) for s, cs in by_surname.items() if len(cs) == 1 and s not in excluded]
+    rng.shuffle(singles)
+    for surname, holder in singles[:per_kind]:
+        given = rng.choice([g for g in GIVEN if g != holder.name.split()[0]])
+        topic = rng.choice(["machine translation", "dialogue systems", "question answering", "summarization"])
+        add("unknown_person", [(_word(rng.choice(T["unknown_person"]), rng, U=f"{given} {surname}", topic=topic), {
+            "expect": "not_found", "unknown_name": f"{given} {surname}", "namesake_ids": [holder.id],
+            "topic": topic, "candidate_ids": []})])
+    for surname, holder in singles[per_kind:2 * per_kind]:
+        given = rng.choice([g for g in GIVEN if g != holder.name.split()[0]])
+        add("draft_unknown", [(_word(rng.choice(T["draft_unknown"]), rng, U=f"{given} {surname}",
+                                     P=rng.choice(PURPOSES)), {
+            "expect": "not_found", "unknown_name": f"{given} {surname}", "namesake_ids": [holder.id],
+            "candidate_ids": []})])
+    shared = [(s, cs) for s, cs in by_surname.items() if len(cs) >= 2]
+    rng.shuffle(shared)
+    made = 0
+    for surname, holders in shared:
+        if made >= per_kind:
+            break
+        target = rng.choice(holders)
+        words = Counter(w for p in papers(target) for w in set(re.findall(r"[a-z][a-z-]{4,}", p.title.lower()))
+                        if w not in _STOP)
+        topical = [w for w, k in words.items() if 1 <= k <= 4]
+        if not topical:
+            continue
+        word = rng.choice(sorted(topical))
+        hits = [p.id for p in papers(target) if re.search(r"\b" + re.escape(word), f"{p.title} {p.abstract}".lower())]
+        if not 1 <= len(hits) <= 6:
+            continue
+        add("ambiguous", [
+            (_word(rng.choice(T["ambiguous"]), rng, S=surname, topic=word), {
+                "expect": "clarify", "name_asked": surname, "by": "surname", "options": [h.id for h in holders],
+                "option_names": [h.name for h in holders]}),
+            (_word(rng.choice(T["ambiguous_reply"]), rng, X=target.name), {
+                "expect": "answer", "candidate_ids": [target.id], "paper_ids": hits})])
+        made += 1
+    absent = [(t, r) for t, r in ABSENT.items() if not re.search(r, corpus, re.I)]
+    for i in range(per_kind):
+        topic, regex = absent[i % len(absent)]
+        add("expert_none", [(rng.choice(T["expert_none"]).format(topic=topic), {
+            "expect": "not_found", "topic": topic, "regex": regex, "hits": 0, "candidate_ids": []})])
+    made = 0
+    for c in people[5 * per_kind:]:
+        mine = papers(c)
+        words = Counter(w for p in mine for w in set(re.findall(r"[a-z][a-z-]{4,}", p.title.lower())) if w not in _STOP)
+        topical = [w for w, k in words.items() if 2 <= k <= 6 and k < len(mine) / 2]
+        if not topical or made >= per_kind:
+            continue
+        word = rng.choice(sorted(topical))
+        # The topic as the titles say it: the word with the word that most often follows it there.
+        after = Counter(m.group(1) for p in mine for m in re.finditer(re.escape(word) + r" ([a-z][a-z-]{3,})",
+                                                                      p.title.lower()) if m.group(1) not in _STOP)
+        if not after:
+            continue
+        field = {w for w, k in words.items() if k >= len(mine) / 2}
+        with_field = [w for w, _ in after.most_common() if w in field]
+        if with_field:  # "unsupervised translation" of a translation researcher: their titles with "unsupervised"
+            topic, regex = f"{word} {with_field[0]}", re.escape(word)
+        else:  # the phrase as their titles say it
+            topic = f"{word} {after.most_common(1)[0][0]}"
+            regex = re.escape(topic)
+        gold = [p.id for p in mine if re.search(regex, p.title.lower())]
+        if not 2 <= len(gold) <= 6:
+            continue
+        add("list_topic", [(_word(rng.choice(T["list_topic"]), rng, X=c.name, topic=topic), {
+            "expect": "answer", "candidate_ids": [c.id], "topic": topic, "regex": regex,
+            "regex_field": "title", "paper_ids": gold})])
+        made += 1
+    for i, c in enumerate(people[6 * per_kind:7 * per_kind]):
+        revision = ("shorter", "formal", "french")[i % 3]
+        add("draft_revise", [
+            (_word(rng.choice(T["draft"]), rng, X=c.name, C=rng.choice(CHANNELS), P=rng.choice(PURPOSES)), {
+                "expect": "draft", "candidate_ids": [c.id]}),
+            (rng.choice(T[f"revise_{revision}"]), {"expect": "draft", "candidate_ids": [c.id], "revision": revision})])
+    for i in range(per_kind):
+        add("help", [(T["help"][i % len(T["help"])], {"expect": "help", "candidate_ids": []})])
+    return items
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--per-kind", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "variants.jsonl")
+    args = parser.parse_args()
+    kb = bench_kb()
+    items = build(kb, args.per_kind, args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n")
+    print(f"{len(items)} conversations of {len({i['kind'] for i in items})} kinds written to {args.out}")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "recruiter.py"), "--set", str(args.out),
+                    "--out", str(args.out.with_suffix(".replies.jsonl"))], check=False)
+
+
+if __name__ == "__main__":
+    main()
