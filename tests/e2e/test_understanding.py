@@ -45,6 +45,18 @@ def test_the_most_recent_paper_comes_first(assistant, full_kb):
     assert all(NEY in full_kb.catalog.papers[p].author_ids for p in cited(answer))
 
 
+def test_what_someone_works_on_lately_is_their_latest_paper_not_a_topic(assistant, full_kb):
+    answer = assistant.ask("what is Hermann Ney working on lately? give me their last paper")
+    newest = max(p.year for p in papers_of(full_kb, NEY))
+    assert answer.status == "answered" and full_kb.catalog.papers[cited(answer)[0]].year == newest
+
+
+def test_an_interest_said_is_framing_not_the_topic(assistant, full_kb):
+    answer = assistant.ask("I'm interested in Tie-Yan Liu's unsupervised translation papers")
+    assert answer.status == "answered" and "interested" not in answer.text.split(":")[0]
+    assert set(cited(answer)) <= {p.id for p in papers_of(full_kb, LIU)}
+
+
 def test_papers_of_one_year_are_exactly_that_years(assistant, full_kb):
     answer = assistant.ask("Show me the publications Tie-Yan Liu has from 2019")
     assert set(cited(answer)) == {p.id for p in papers_of(full_kb, LIU) if p.year == 2019}
@@ -197,7 +209,7 @@ def test_a_topic_the_person_never_worked_on_is_nothing_found(assistant):
 
 def test_help_shows_what_can_be_asked_and_cites_nothing(assistant):
     for message in ("what can you do?", "/help", "I'm new, how does this work?", "What sort of things can I ask?",
-                    "which questions can I ask you"):
+                    "which questions can I ask you", "could you explain what you do?", "what is this bot for?"):
         answer = assistant.ask(message)
         assert answer.status == "help" and answer.citations == []
         assert "draft" in answer.text.lower() and "find candidates" in answer.text.lower()

@@ -7,7 +7,8 @@ import re
 
 # Words that frame a request but say nothing about the work it is about.
 _FRAME = re.compile(
-    r"(?<![\w-])(?:(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
+    r"(?<![\w-])(?:(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
+    r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
     r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
     r"theirs|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|of|by|"
     r"from|in|on|at|to|for|with|about|around|regarding|related|relating|concerning|touch|touching|deal|deals|"
@@ -16,7 +17,8 @@ _FRAME = re.compile(
     r"articles|work|works|worked|working|research|researched|study|studies|studied|published|publish|publishes|"
     r"publishing|written|wrote|write|writes|authored|titles?|everything|anything|something|stuff|done|got|"
     r"data|corpus|knowledge|base|records|relevant|up|out|into|over|topic|topics|area|areas|field|kb|"
-    r"latest|lastest|last|recent|recently|newest|new|most|least|first|earliest|oldest|freshest|piece|thing|things|"
+    r"latest|lastest|last|recent|recently|lately|nowadays|currently|these days|newest|new|most|least|first|"
+    r"earliest|oldest|freshest|piece|thing|things|interested|keen|curious|"
     r"how|many|much|count|number|total|totals|roughly|prolific|hold|holds|have|got|dated|during|appears?|"
     r"together|jointly|joint|both|shared?|collaborat\w*|co-?authors?|co-?authored|coauthors?|coauthored|"
     r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"

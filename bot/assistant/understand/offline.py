@@ -50,7 +50,9 @@ _CUES = {
                        r"where do i (?:start|begin)|features|do you do|help me|get(?:ting)? started|first time|"
                        r"how (?:does|do) (?:this|it) work|things (?:i can|to) ask|what are you|aide|"
                        r"(?:can|could|may|should|do) i ask(?: you)?\W*$|(?:kinds?|sorts?|types?) of (?:questions|"
-                       r"things|requests)|what (?:do|can) you (?:know|understand|answer))\b", re.I),
+                       r"things|requests)|what (?:do|can) you (?:know|understand|answer)|"
+                       r"what (?:can )?(?:you|this|it) (?:can )?do|explain what you|"
+                       r"what (?:are|is) (?:you|this|this (?:bot|assistant|tool|thing)) (?:good )?for)\b", re.I),
     "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names)\b", re.I),
     "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
                            re.I),
