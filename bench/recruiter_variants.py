@@ -79,6 +79,13 @@ T = {
                       "French version?"],
     "draft_unknown": ["Draft an email to {U} about {P}.", "write to {u} about {P}",
                       "Prepare a LinkedIn message for {U} regarding {P}.", "Compose a note to {U} about {P}."],
+    "followup_first": ["Which of {X}'s papers is about {topic}?", "{X} wrote something on {topic}, which paper?",
+                       "what's the {x} paper on {topic}"],
+    "followup_coauthors": ["who did they write it with?", "Who were the co-authors?", "and its other authors?",
+                           "who else is on that paper?"],
+    "followup_year": ["when was it published?", "what year was that?", "and when did it come out?"],
+    "followup_venue": ["where was it published?", "which venue?", "at what conference did that appear?"],
+    "followup_latest": ["what did they publish most recently?", "and their newest paper?", "their latest one?"],
     "help": ["what are your features", "can you explain what you do", "I'm lost, what can this do?", "what can you do?", "help", "How do I use this bot?", "What kinds of questions can I ask?",
              "hi, what are you for?", "what can I ask you"],
 }
@@ -283,6 +290,41 @@ def build(kb, per_kind: int, seed: int) -> list[dict]:
         add("list_topic", [(_word(rng.choice(T["list_topic"]), rng, X=c.name, topic=topic), {
             "expect": "answer", "candidate_ids": [c.id], "topic": topic, "regex": regex,
             "regex_field": "title", "paper_ids": gold})])
+        made += 1
+    made = 0
+    for c in people[7 * per_kind:]:
+        if made >= per_kind:
+            break
+        mine = papers(c)
+        # One paper of theirs that a title phrase names alone (the shared set paraphrases its abstract; this one
+        # asks by its words, to try the second turn's wordings).
+        phrases = Counter(" ".join(g) for p in mine for g in set(zip(*(re.findall(r"[a-z][a-z-]{3,}", p.title.lower())[k:]
+                                                                   for k in range(2)))))
+        unique = [ph for ph, k in phrases.items() if k == 1 and not set(ph.split()) & _STOP]
+        if not unique:
+            continue
+        phrase = rng.choice(sorted(unique))
+        paper = next(p for p in mine if phrase in " ".join(re.findall(r"[a-z][a-z-]{3,}", p.title.lower())))
+        ask = ("coauthors", "year", "venue", "latest")[made % 4]
+        first = {"expect": "answer", "candidate_ids": [c.id], "paper_ids": [paper.id], "regex": re.escape(phrase)}
+        others = [a for a in paper.author_ids if a != c.id]
+        if ask == "coauthors":
+            if not others:
+                continue
+            second = {"expect": "answer", "ask": "coauthors", "candidate_ids": [c.id], "author_ids": others,
+                      "names": [n for n, a in zip(paper.authors, paper.author_ids) if a != c.id], "paper_ids": [paper.id]}
+        elif ask == "year":
+            second = {"expect": "answer", "ask": "year", "candidate_ids": [c.id], "year": paper.year,
+                      "paper_ids": [paper.id]}
+        elif ask == "venue":
+            second = {"expect": "answer", "ask": "venue", "candidate_ids": [c.id], "venue": family(paper.venue),
+                      "year": paper.year, "paper_ids": [paper.id]}
+        else:
+            top = max(p.year or 0 for p in mine)
+            second = {"expect": "answer", "ask": "latest", "candidate_ids": [c.id], "year": top,
+                      "paper_ids": [p.id for p in mine if p.year == top]}
+        add("followups", [(_word(rng.choice(T["followup_first"]), rng, X=c.name, topic=phrase), first),
+                          (rng.choice(T[f"followup_{ask}"]), second)])
         made += 1
     for i, c in enumerate(people[6 * per_kind:7 * per_kind]):
         revision = ("shorter", "formal", "french")[i % 3]

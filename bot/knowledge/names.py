@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.text import fold
 
 # Words that begin questions or are common enough to be surnames by accident ("He", "Long", "Which").
+_SUBJECT_PRONOUNS = {"he", "she", "we", "they"}
 _STOPWORDS = set("""
 a about above after again against all also am an and any are as at be because been before being below between both
 but by can could did do does doing down draft during each email few find for from further had has have having he her
@@ -196,8 +197,12 @@ class NameResolver:
             short_ok = len(word) == 2 and (text[start].isupper() if not all_lower else
                                            bool(re.search(r"\b(?:by|from|of|with|and)\s*$", text[:start]))
                                            or text[start:end].endswith(("'s", "’s")))
-            if ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common or not plausible(i, 1)
-                    or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname):
+            # "papers by he": after a preposition a pronoun would be "him", so "he" there is the surname He.
+            pronoun_name = word in _SUBJECT_PRONOUNS and bool(re.search(r"\b(?:by|from|with)\s*$", text[:start])) \
+                and not taken[i]
+            if not pronoun_name and ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common
+                                     or not plausible(i, 1)) \
+                    or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname:
                 continue
             # "Mohit" is one person's surname and other people's given name: all of them are meant.
             ids = self._ordered(self._surname[word] | self._first.get(word, set()))

@@ -185,6 +185,22 @@ def test_a_follow_up_about_that_paper_never_names_someone_else_as_its_author(ass
     assert not set(conversation.last_paper_ids) - {p.id for p in papers_of(full_kb, CHOI)}
 
 
+def test_the_paper_a_title_phrase_names_comes_first_and_terse_follow_ups_are_about_it(assistant, full_kb):
+    # A two-word phrase that only one of Hermann Ney's titles has: asked for, that paper is the one shown.
+    mine = papers_of(full_kb, NEY)
+    grams = Counter(g for p in mine for g in {" ".join(w) for w in zip(*(re.findall(r"[a-z][a-z-]{4,}",
+                                                                                  p.title.lower())[k:] for k in (0, 1)))})
+    phrase = sorted(g for g, k in grams.items() if k == 1)[0]
+    paper = next(p for p in mine if phrase in " ".join(re.findall(r"[a-z][a-z-]{4,}", p.title.lower())))
+    conversation = Conversation()
+    first = assistant.ask(f"Hermann Ney wrote something on {phrase}, which paper?", conversation)
+    assert cited(first)[0] == paper.id
+    where = assistant.ask("which venue?", conversation)
+    assert cited(where) == [paper.id] and family(paper.venue) in where.text
+    others = assistant.ask("and its other authors?", conversation)
+    assert names_in_order(full_kb, others.text, exclude=NEY)[:2] == [a for a in paper.author_ids if a != NEY][:2]
+
+
 def test_papers_on_a_topic_are_all_listed_and_all_theirs(assistant, full_kb):
     answer = assistant.ask("List Tie-Yan Liu's papers on unsupervised translation")
     mine = {p.id for p in papers_of(full_kb, LIU)}

@@ -108,3 +108,9 @@ def test_a_name_written_whole_is_its_holder_not_someone_whose_middle_name_was_dr
     resolver = NameResolver({"lin-ma": ["Lin Ma"], "lin-wei-ma": ["Lin-Wei Ma"]})
     assert resolver.resolve("I mean Lin Ma").ids == ["lin-ma"]
     assert resolver.resolve("papers by Lin-Wei Ma").ids == ["lin-wei-ma"]
+
+
+def test_a_pronoun_after_a_preposition_is_the_surname_it_spells():
+    resolver = NameResolver({"lan-he": ["Lan He"], "tao-he": ["Tao He"]})
+    assert resolver.resolve("papers by he about parsing?").choices == ["lan-he", "tao-he"]
+    assert resolver.resolve("Has he written about parsing?").mentions == []

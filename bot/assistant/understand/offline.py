@@ -34,8 +34,11 @@ _CUES = {
                          r"r[ée]cent\w*)\b", re.I),
     "oldest": re.compile(r"\b(?:first|earliest|oldest|premier\w*)\b(?!.*\b(?:author|name)\b)", re.I),
     "count": re.compile(r"\b(?:how many|number of|count|how prolific|how much has|tally|total|combien)\b", re.I),
-    "venues": re.compile(r"\b(?:venues?|conferences?|journals?|where (?:do|does|has|have|did)\b.*\bpublish\w*|"
-                         r"usually (?:appear|publish)|distribution|breakdown)\b", re.I),
+    # One venue asked ("which venue?") is a paper's; the person's are asked in the plural or as a habit.
+    "venues": re.compile(r"\b(?:venues|conferences|journals|where (?:do|does|has|have|did)\b.*\bpublish\w*|"
+                         r"usually (?:appear|publish)|distribution|breakdown|(?:venue|conference|journal)s?\b.*"
+                         r"\b(?:most|usually|often|mainly|typically|regularly)|(?:most|usually|often|mainly|typically|"
+                         r"regularly)\b.*\b(?:venue|conference|journal)s?)\b", re.I),
     "top_coauthors": re.compile(r"\b(?:most|often|frequent\w*|regular\w*|go-to|closest|main|top|usual\w*)\b.*"
                                 r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
                                 r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho\b.*\bmost\b.*\bwith\b|"
@@ -64,7 +67,10 @@ _FILTER_OPS = {"latest", "oldest", "count", "venues", "top_coauthors", "with_coa
 _WORK_ON = re.compile(r"\b(?:work(?:ed|s)?|papers?|research|publications?|published|written|wr[io]te|done|"
                       r"publish)\s+(?:on|about|in|related to|regarding|concerning)\b", re.I)
 _ADD = re.compile(r"\b(?:add|import|track|follow)\b", re.I)
-_PAPER_PRONOUN = re.compile(r"\b(?:that|it|this|the paper|that one|this one|the same paper)\b", re.I)
+_PAPER_PRONOUN = re.compile(r"\b(?:that|it|its|this|the paper|that one|this one|the same paper)\b", re.I)
+# "who else works on this?" asks for people on the topic; "who else is on that paper?" for its authors.
+_PEOPLE_ON_TOPIC = re.compile(r"\b(?:work\w*|experts?|candidates?|researchers?|people|anyone|someone|somebody)\b",
+                              re.I)
 _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
                "draft", "fact"}
 class Examples:
@@ -233,15 +239,18 @@ class OfflineParser:
             return "add"  # an imperative "add NAME" / "import NAME's publications"
         op = max(allowed or vote, key=vote.get)
         if named == 0 and remembered and not request.paper_id and _PAPER_PRONOUN.search(frame) and \
-                request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "find", "help"):
-            return "fact"  # "which venue was that in?": the paper just shown
+                request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "help") and \
+                (op != "find" or request.aspect == "who" and not _PEOPLE_ON_TOPIC.search(frame)):
+            return "fact"  # "which venue was that in?", "and its other authors?": the paper just shown
         described = sum(len(w) > 2 for w in request.topic.split()) >= 3  # "the paper on X", not "most common"
         if named == 1 and request.people and described and request.aspect in ("who", "when", "where") and \
                 op in ("papers", "count", "venues", "top_coauthors", "profile"):
             op = "fact"  # a question of who, when or where about a paper it describes
         shown = bool(named == 1 and request.people and remembered and _PAPER_PRONOUN.search(frame))
+        terse = op == "papers" and not request.topic and len(frame.split()) <= 4  # "which venue?", "what year?"
         if ((named == 0 or shown) and remembered and request.aspect in ("who", "when", "where") and not described
-                and op in ("top_coauthors", "venues", "fact") and not _CUES.get(op, re.compile("^$")).search(frame)):
+                and (op in ("top_coauthors", "venues", "fact") or terse)
+                and not _CUES.get(op, re.compile("^$")).search(frame)):
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
         if op == "dossier" and _WORK_ON.search(frame):
             op = "papers"  # "X's work on languages" asks for papers; "which languages does X speak" for the dossier
