@@ -52,13 +52,13 @@ T = {
     "top_coauthors": ["Who is {X}'s closest collaborator?", "with whom does {x} write most", "{X}: who do they co-author with the most?", "Who does {X} publish with most often?", "{X}'s most frequent collaborator?",
                       "who are {x}'s main co-authors", "Who has co-written the most papers with {X}?",
                       "Which co-author appears most on {X}'s papers?", "Top collaborators of {X}?"],
-    "by_title_who": ["Who wrote \"{TITLE}\"?", "who are the authors of {title}", "Authors of '{TITLE}', please.",
+    "by_title_who": ["{TITLE} — who wrote it?", "authors of {title}?", "which people are behind '{title}'", "Who wrote \"{TITLE}\"?", "who are the authors of {title}", "Authors of '{TITLE}', please.",
                      "Who is behind the paper {TITLE}?"],
-    "by_title_when": ["When was \"{TITLE}\" published?", "what year is {title} from?",
+    "by_title_when": ["{title}: year?", "when did '{title}' get publised", "'{TITLE}' — publication year?", "When was \"{TITLE}\" published?", "what year is {title} from?",
                       "Publication year of '{TITLE}'?", "When did {TITLE} come out?"],
-    "by_title_where": ["Where was \"{TITLE}\" published?", "which venue was {title} at?",
+    "by_title_where": ["{TITLE}: where was it published?", "venue of '{title}'?", "which conference was \"{TITLE}\" in?", "Where was \"{TITLE}\" published?", "which venue was {title} at?",
                        "At what conference did '{TITLE}' appear?", "Where did {TITLE} appear?"],
-    "unknown_person": ["What has {U} published on {topic}?", "Tell me about {U}'s work on {topic}.",
+    "unknown_person": ["{U}'s papers on {topic}?", "anything by {u} about {topic}", "has {U} worked on {topic}?", "What has {U} published on {topic}?", "Tell me about {U}'s work on {topic}.",
                        "does {u} have papers about {topic}?", "Show {U}'s papers on {topic}."],
     "ambiguous": ["What has {S} written on {topic}?", "papers by {s} about {topic}?",
                   "Show me {S}'s work on {topic}.", "Has {S} published on {topic}?"],
@@ -69,15 +69,15 @@ T = {
     "list_topic": ["Anything by {X} on {topic}?", "I'm interested in {X}'s {topic} papers", "does {x} have papers on {topic}? list them", "Which of {X}'s papers are about {topic}?", "{X}'s work on {topic}?",
                    "list {x}'s papers on {topic}", "What has {X} written about {topic}?",
                    "Show me everything {X} did on {topic}.", "papers by {X} related to {topic}"],
-    "draft": ["Draft an {C} to {X} about {P}.", "write a {C} message to {x} for {P}",
+    "draft": ["We'd like to approach {X} about {P}. Can you write a {C}?", "Need a {C} note to {x} re {P} pls", "{X}: compose a {C} message about {P}.", "draft a mesage to {x} about {P}", "Draft an {C} to {X} about {P}.", "write a {C} message to {x} for {P}",
               "Could you prepare a first {C} to {X}? It's about {P}.", "Please draft a {C} note inviting {X} to "
               "talk about {P}."],
-    "revise_shorter": ["shorter please", "Can you cut it down?", "make it more concise", "trim it a bit"],
-    "revise_formal": ["more formal", "Make it sound more professional.", "a more formal tone please",
+    "revise_shorter": ["half as long please", "too wordy, cut it", "shorten it", "shorter please", "Can you cut it down?", "make it more concise", "trim it a bit"],
+    "revise_formal": ["more formal and polite, less chatty", "a bit more formal, it's for a senior professor", "more formal", "Make it sound more professional.", "a more formal tone please",
                       "less casual, please"],
-    "revise_french": ["in French please", "Can you write it in French?", "translate it to French",
+    "revise_french": ["Rewrite it in French, please.", "put it in french", "can we have a French version?", "in French please", "Can you write it in French?", "translate it to French",
                       "French version?"],
-    "draft_unknown": ["Draft an email to {U} about {P}.", "write to {u} about {P}",
+    "draft_unknown": ["I'd like a {C} message to {U} on {P}.", "{U}: compose a LinkedIn note about {P}.", "write {u} a quick whatsapp about {P}", "Draft an email to {U} about {P}.", "write to {u} about {P}",
                       "Prepare a LinkedIn message for {U} regarding {P}.", "Compose a note to {U} about {P}."],
     "followup_first": ["Which of {X}'s papers is about {topic}?", "{X} wrote something on {topic}, which paper?",
                        "what's the {x} paper on {topic}"],
@@ -233,7 +233,7 @@ def build(kb, per_kind: int, seed: int) -> list[dict]:
     for surname, holder in singles[per_kind:2 * per_kind]:
         given = rng.choice([g for g in GIVEN if g != holder.name.split()[0]])
         add("draft_unknown", [(_word(rng.choice(T["draft_unknown"]), rng, U=f"{given} {surname}",
-                                     P=rng.choice(PURPOSES)), {
+                                     P=rng.choice(PURPOSES), C=rng.choice(CHANNELS)), {
             "expect": "not_found", "unknown_name": f"{given} {surname}", "namesake_ids": [holder.id],
             "candidate_ids": []})])
     shared = [(s, cs) for s, cs in by_surname.items() if len(cs) >= 2]

@@ -98,6 +98,7 @@ class NameResolver:
         self._surname: dict[str, set[str]] = defaultdict(set)
         self._first: dict[str, set[str]] = defaultdict(set)
         self._given: dict[str, set[str]] = defaultdict(set)  # person id -> every given-name token they use
+        self._compound: dict[str, set[str]] = defaultdict(set)  # "callison burch" -> its holders
         for person_id, variants in names.items():
             for variant in variants:
                 tokens = fold(variant).split()
@@ -107,6 +108,10 @@ class NameResolver:
                 self._exact[" ".join(tokens)].add(person_id)
                 if len(tokens) > 2:
                     self._full[f"{tokens[0]} {tokens[-1]}"].add(person_id)
+                words = variant.split()
+                if len(words) >= 2 and "-" in words[-1]:  # "Callison-Burch": one surname of two words
+                    self._compound[fold(words[-1])].add(person_id)
+                    self._given[person_id].update(fold(" ".join(words[:-1])).split())
                 if len(tokens) >= 2:
                     self._full["".join(tokens[:-1]) + " " + tokens[-1]].add(person_id)
                     self._surname[tokens[-1]].add(person_id)
@@ -164,6 +169,22 @@ class NameResolver:
                 if hit:
                     take(i, n, self._ordered(self._full[hit[0]]), hit[1])
         full_names = {i for m in mentions for i in m.ids}
+        # A hyphenated surname is one: "Leila Callison-Burch" is not Chris Callison-Burch, "Callison-Burch" alone is.
+        for i in range(1, len(tokens)):
+            key = f"{tokens[i - 1][2]} {tokens[i][2]}"
+            if any(taken[i - 1:i + 1]) or text[tokens[i - 1][1]:tokens[i][0]] != "-" or key not in self._compound:
+                continue
+            holders = self._compound[key]
+            before = i - 2
+            given = tokens[before][2] if before >= 0 and not taken[before] and \
+                not text[tokens[before][1]:tokens[i - 1][0]].strip() and text[tokens[before][0]].isupper() and \
+                tokens[before][2] not in _STOPWORDS and tokens[before][2] not in self._common else None
+            if given and not any(given in self._given[p] for p in holders):
+                mentions.append(Mention(tokens[before][0], tokens[i][1], [], 60.0, namesakes=self._ordered(holders),
+                                        name=text[tokens[before][0]:tokens[i][1]]))
+                taken[before] = taken[i - 1] = taken[i] = True
+            elif not given:
+                take(i - 1, 2, self._ordered(holders), 80.0)
         # "Katrin Sennrich" when only Rico Sennrich is known: a given name before a known surname that none
         # of its holders goes by is another person, never the one who shares the surname.
         for i in range(1, len(tokens)):

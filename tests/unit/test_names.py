@@ -114,3 +114,11 @@ def test_a_pronoun_after_a_preposition_is_the_surname_it_spells():
     resolver = NameResolver({"lan-he": ["Lan He"], "tao-he": ["Tao He"]})
     assert resolver.resolve("papers by he about parsing?").choices == ["lan-he", "tao-he"]
     assert resolver.resolve("Has he written about parsing?").mentions == []
+
+
+def test_a_hyphenated_surname_is_one_surname():
+    resolver = NameResolver({"aino-lehto-kallio": ["Aino Lehto-Kallio"], "kallio-x": ["Pekka Kallio"]})
+    unknown = resolver.resolve("Draft an email to Leila Lehto-Kallio about a role").unknown
+    assert [m.name for m in unknown] == ["Leila Lehto-Kallio"] and unknown[0].namesakes == ["aino-lehto-kallio"]
+    assert resolver.resolve("What has Lehto-Kallio written?").ids == ["aino-lehto-kallio"]
+    assert resolver.resolve("What has Aino Lehto-Kallio written?").ids == ["aino-lehto-kallio"]
