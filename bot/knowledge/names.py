@@ -191,7 +191,8 @@ class NameResolver:
             given, word = tokens[i - 1][2], tokens[i][2]
             mid_capital = not all_lower and text[tokens[i][0]].isupper()
             if (any(taken[i - 1:i + 1]) or word not in self._surname or len(given) < 2 or given in self._common
-                    or text[tokens[i - 1][1]:tokens[i][0]].strip()
+                    or text[tokens[i - 1][1]:tokens[i][0]].strip() or text[tokens[i][1]:tokens[i][1] + 1] == "-"
+                    or all_lower and word in self._common  # "gestures post-editing": words, not a name
                     or (word in _STOPWORDS or len(word) < 2) and not mid_capital
                     or given in _STOPWORDS or not given.isalpha()
                     or not (all_lower or (text[tokens[i - 1][0]].isupper() and text[tokens[i][0]].isupper()))

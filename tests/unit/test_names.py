@@ -122,3 +122,10 @@ def test_a_hyphenated_surname_is_one_surname():
     assert [m.name for m in unknown] == ["Leila Lehto-Kallio"] and unknown[0].namesakes == ["aino-lehto-kallio"]
     assert resolver.resolve("What has Lehto-Kallio written?").ids == ["aino-lehto-kallio"]
     assert resolver.resolve("What has Aino Lehto-Kallio written?").ids == ["aino-lehto-kallio"]
+
+
+def test_a_surname_that_is_a_word_in_lower_case_text_is_the_word():
+    resolver = NameResolver({"matt-post": ["Matt Post"], "ines-lunde": ["Ines Lunde"]},
+                            common=common_words(["post hoc", "post-editing effort", "a post", "the post office"]))
+    assert resolver.resolve("what's the ines lunde paper on gestures post-editing").unknown == []
+    assert [m.name for m in resolver.resolve("Has Greta Post written on parsing?").unknown] == ["Greta Post"]
