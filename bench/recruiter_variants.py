@@ -236,7 +236,12 @@ def build(kb, per_kind: int, seed: int) -> list[dict]:
                                      P=rng.choice(PURPOSES), C=rng.choice(CHANNELS)), {
             "expect": "not_found", "unknown_name": f"{given} {surname}", "namesake_ids": [holder.id],
             "candidate_ids": []})])
+    by_given: dict[str, list] = {}
+    for c in catalog.candidates.values():
+        if len(c.paper_ids) >= 5 and not c.ambiguous and len(c.name.split()) == 2:
+            by_given.setdefault(c.name.split()[0], []).append(c)
     shared = [(s, cs) for s, cs in by_surname.items() if len(cs) >= 2]
+    shared += [(g, cs) for g, cs in by_given.items() if len(cs) >= 2 and len(g) > 3 and g not in by_surname]
     rng.shuffle(shared)
     made = 0
     for surname, holders in shared:
@@ -254,7 +259,8 @@ def build(kb, per_kind: int, seed: int) -> list[dict]:
             continue
         add("ambiguous", [
             (_word(rng.choice(T["ambiguous"]), rng, S=surname, topic=word), {
-                "expect": "clarify", "name_asked": surname, "by": "surname", "options": [h.id for h in holders],
+                "expect": "clarify", "name_asked": surname, "by": "surname" if surname in by_surname else "first",
+                "options": [h.id for h in holders],
                 "option_names": [h.name for h in holders]}),
             (_word(rng.choice(T["ambiguous_reply"]), rng, X=target.name), {
                 "expect": "answer", "candidate_ids": [target.id], "paper_ids": hits})])

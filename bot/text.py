@@ -42,6 +42,18 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
 
 
+_INNER_EN = str.maketrans({"“": "‘", "”": "’"})
+_INNER_FR = str.maketrans({"«": "“", "»": "”"})
+
+
+def quoted(title: str, language: str = "en") -> str:
+    """A title in the quotes of the language; its own double quotes become the inner ones, so that
+    “‘None of the Above’: …” reads as one title, not as a quote followed by words."""
+    if language == "fr":
+        return "« " + title.translate(_INNER_FR) + " »"
+    return "“" + re.sub(r'"([^"]*)"', "‘\\1’", title).translate(_INNER_EN) + "”"
+
+
 def titles_match(a: str, b: str) -> bool:
     """True when two strings name the same title: equal once folded, or alike word for word and as wholes.
 

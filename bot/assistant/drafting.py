@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from bot.models import Candidate, Paper
+from bot.text import quoted
 
 BUDGET = {"email": 1100, "linkedin": 400, "whatsapp": 600, "telegram": 700}
 SUBJECT_RANGE = (36, 50)
@@ -76,8 +77,7 @@ def first_name(candidate: Candidate) -> str:
 def _cite(paper: Paper, language: str, where_too: bool = True) -> str:
     where = ", ".join(str(x) for x in (paper.venue, paper.year) if x and str(paper.year) not in str(x)) or \
         ", ".join(str(x) for x in (paper.venue or paper.year,) if x)
-    open_q, close_q = ("« ", " »") if language == "fr" else ("“", "”")
-    return f"{open_q}{paper.title}{close_q}" + (f" ({where})" if where and where_too else "")
+    return quoted(paper.title, language) + (f" ({where})" if where and where_too else "")
 
 
 @dataclass

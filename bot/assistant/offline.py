@@ -7,12 +7,12 @@ from collections import Counter
 
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL
 from bot.models import Answer, Candidate, Citation, Paper
-from bot.text import sentences
+from bot.text import quoted, sentences
 
 
 
 def _ref(paper: Paper) -> str:
-    return f"“{paper.title}”"
+    return quoted(paper.title)
 
 
 def _where(paper: Paper) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from bot.assistant.replies import parse_json_loosely
 from bot.models import Candidate, Paper
-from bot.text import sentences
+from bot.text import quoted, sentences
 
 PAPER_SLOTS = ("title", "venue", "year", "coauthors", "link")
 FACT_SLOTS = ("candidate_name", "first_name", "surname", "company", "sender", "sender_title", "sender_email",
@@ -118,8 +118,7 @@ class Facts:
         if paper is None:
             return None
         if kind == "title":
-            opening, closing = ("« ", " »") if self.language == "fr" else ("“", "”")
-            return f"{opening}{paper.title}{closing}"
+            return quoted(paper.title, self.language)
         if kind == "venue":
             return paper.venue or None
         if kind == "year":

@@ -220,8 +220,11 @@ class NameResolver:
                                            bool(re.search(r"\b(?:by|from|of|with|and)\s*$", text[:start]))
                                            or text[start:end].endswith(("'s", "’s")))
             # "papers by he": after a preposition a pronoun would be "him", so "he" there is the surname He.
-            pronoun_name = word in _SUBJECT_PRONOUNS and bool(re.search(r"\b(?:by|from|with)\s*$", text[:start])) \
-                and not taken[i]
+            # So is "He" capitalised inside a sentence ("Show me He's work"): the pronoun would be lower case.
+            pronoun_name = word in _SUBJECT_PRONOUNS and not taken[i] and (
+                bool(re.search(r"\b(?:by|from|with)\s*$", text[:start]))
+                or text[start].isupper() and not text[start + 1:end].isupper() and not all_lower
+                and bool(re.search(r"[\w,]\s+$", text[:start])))
             if not pronoun_name and ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common
                                      or not plausible(i, 1)) \
                     or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname:
@@ -257,13 +260,15 @@ _CITATION = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+
 
 
 def common_words(texts, min_documents: int = 3) -> set[str]:
-    """Folded words found in at least ``min_documents`` texts (citations aside): too ordinary to be a
+    """Folded words found in at least ``min_documents`` texts (citations and links aside): too ordinary to be a
     surname on their own ("German", "Cross", "Post"). A two-letter word counts only where it is written in
     lower case: capitalised, "Su" or "Yu" in an abstract is a name or an abbreviation, not a word."""
     counts: Counter[str] = Counter()
     lower: Counter[str] = Counter()
+    from bot.knowledge.untrusted import URL
+
     for text in texts:
-        text = _CITATION.sub(" ", text)
+        text = URL.sub(" ", _CITATION.sub(" ", text))  # "github.com/yifan-gao/..." holds no word
         counts.update(set(fold(text).split()))
         lower.update({w for w in re.findall(r"\b[a-z]{2}\b", text)})
     return {word for word, n in counts.items() if n >= min_documents and (len(word) != 2 or lower[word] >= min_documents)}

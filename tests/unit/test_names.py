@@ -129,3 +129,9 @@ def test_a_surname_that_is_a_word_in_lower_case_text_is_the_word():
                             common=common_words(["post hoc", "post-editing effort", "a post", "the post office"]))
     assert resolver.resolve("what's the ines lunde paper on gestures post-editing").unknown == []
     assert [m.name for m in resolver.resolve("Has Greta Post written on parsing?").unknown] == ["Greta Post"]
+
+
+def test_a_capitalised_pronoun_inside_a_sentence_is_the_surname():
+    resolver = NameResolver({"lan-he": ["Lan He"], "tao-he": ["Tao He"]})
+    assert resolver.resolve("Show me He's work on parsing.").choices == ["lan-he", "tao-he"]
+    assert resolver.resolve("He wrote about parsing, didn't he?").mentions == []
