@@ -42,16 +42,15 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
 
 
-_INNER_EN = str.maketrans({"“": "‘", "”": "’"})
-_INNER_FR = str.maketrans({"«": "“", "»": "”"})
+_OWN_QUOTES = re.compile(r"[“”«»\"]\s*|\s*[“”«»\"]")
 
 
 def quoted(title: str, language: str = "en") -> str:
-    """A title in the quotes of the language; its own double quotes become the inner ones, so that
-    “‘None of the Above’: …” reads as one title, not as a quote followed by words."""
-    if language == "fr":
-        return "« " + title.translate(_INNER_FR) + " »"
-    return "“" + re.sub(r'"([^"]*)"', "‘\\1’", title).translate(_INNER_EN) + "”"
+    """A title in the quotes of the language, without quotes of its own: “None of the Above: …” is read as one
+    title, where ““None of the Above”: …” reads as a quote and then some words (the words and their order
+    are the title's; only its quote marks go)."""
+    bare = re.sub(r"\s+", " ", _OWN_QUOTES.sub(lambda m: " " if m.group().strip() != m.group() else "", title)).strip()
+    return f"« {bare} »" if language == "fr" else f"“{bare}”"
 
 
 def titles_match(a: str, b: str) -> bool:

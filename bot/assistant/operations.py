@@ -115,18 +115,23 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
         return [], ranked, ""
     topic = to_english(kb, request.topic) if request.topic else query
     known = acronyms(kb)
+    field = field_of(kb.catalog.papers_of(person.id))
+    titled = {p: expand(kb.catalog.papers[p].title, known) for p, _ in ranking}
+    holds = {p for p, t in titled.items() if title_holds(t, topic, field)}
+
+    def title_first(paper: Paper) -> int:
+        """The paper whose title says the topic in its words first ("the paper on zero-shot translation"),
+        then those whose title holds its words, then the others, each by score."""
+        return 0 if phrase_holds(titled[paper.id], topic) else 1 if paper.id in holds else 2
+
     if measure(kb, query, [person.id]).strong():
-        field = field_of(kb.catalog.papers_of(person.id))
         top = ranking[0][1] or 1.0
-        titled = {p: expand(kb.catalog.papers[p].title, known) for p, _ in ranking}
-        holds = {p for p, t in titled.items() if title_holds(t, topic, field)}
-        chosen = [kb.catalog.papers[p] for p, s in ranking if s >= RELATIVE_BAR * top or p in holds]
-        # The paper whose title says the topic in its words comes first ("the paper on zero-shot translation"),
-        # then those whose title holds its words, then the others, each by score.
-        chosen.sort(key=lambda paper: 0 if phrase_holds(titled[paper.id], topic) else 1 if paper.id in holds else 2)
+        chosen = sorted((kb.catalog.papers[p] for p, s in ranking if s >= RELATIVE_BAR * top or p in holds),
+                        key=title_first)
         return chosen[:LIST_MAX], ranked, "strong"
     # The calibrated model doubts it, but a paper that says the topic in so many words is on it.
-    said = [kb.catalog.papers[p] for p in ranked if phrase_holds(expand(_readable(kb.catalog.papers[p]), known), topic)]
+    said = sorted((kb.catalog.papers[p] for p in ranked
+                   if phrase_holds(expand(_readable(kb.catalog.papers[p]), known), topic)), key=title_first)
     return (said[:LIST_MAX], ranked, "said") if said else ([], ranked, "")
 
 

@@ -156,6 +156,18 @@ class NameResolver:
                 if not any(taken[i:i + n]) and key in self._full:
                     # "Xiang Li" is Xiang Li, not Xiang-Yang Li too: a name written whole is its holders' first
                     take(i, n, self._ordered(self._exact.get(key) or self._full[key]), 100.0)
+        for i, (start, end, word) in enumerate(tokens):  # a name of one word ("Mausam"), written as its holder does
+            if (taken[i] or word not in self._full or len(word) < 3 or word in _STOPWORDS or word in self._common
+                    or not plausible(i, 1) or text[start:end].isupper()):
+                continue
+            if i and not taken[i - 1] and not text[tokens[i - 1][1]:start].strip() and plausible(i - 1, 2) \
+                    and tokens[i - 1][2] not in self._common:
+                # "Anouk Mausam": a given name before it makes another person's name, never Mausam's
+                mentions.append(Mention(tokens[i - 1][0], end, [], 60.0, namesakes=self._ordered(self._full[word]),
+                                        name=text[tokens[i - 1][0]:end]))
+                taken[i - 1] = taken[i] = True
+                continue
+            take(i, 1, self._ordered(self._full[word]), 100.0)
         for n in (3, 2):  # near spellings of full names; uncapitalised ones must be nearer
             for i in range(len(tokens) - n + 1):
                 if any(taken[i:i + n]) or any(tokens[j][2] in _STOPWORDS or len(tokens[j][2]) < 2

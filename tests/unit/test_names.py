@@ -135,3 +135,10 @@ def test_a_capitalised_pronoun_inside_a_sentence_is_the_surname():
     resolver = NameResolver({"lan-he": ["Lan He"], "tao-he": ["Tao He"]})
     assert resolver.resolve("Show me He's work on parsing.").choices == ["lan-he", "tao-he"]
     assert resolver.resolve("He wrote about parsing, didn't he?").mentions == []
+
+
+def test_a_name_of_one_word_is_its_holder():
+    resolver = NameResolver({"aarav": ["Aarav"], "ines-lunde": ["Ines Lunde"]})
+    assert resolver.resolve("List Aarav's papers with Ines Lunde.").ids == ["aarav", "ines-lunde"]
+    unknown = resolver.resolve("write to signe aarav about a talk").unknown
+    assert [m.name for m in unknown] == ["signe aarav"] and unknown[0].namesakes == ["aarav"]

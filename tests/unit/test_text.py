@@ -51,6 +51,6 @@ def test_language_of_uses_a_real_detector(text, language):
 def test_a_title_with_its_own_quotes_is_quoted_as_one_title():
     from bot.text import quoted
 
-    assert quoted("“Fjord Names”: A Survey") == "“‘Fjord Names’: A Survey”"
-    assert quoted('Is "Sisu" Translatable?') == "“Is ‘Sisu’ Translatable?”"
-    assert quoted("« Sisu » en finnois", "fr") == "« “ Sisu ” en finnois »"
+    assert quoted("“Fjord Names”: A Survey") == "“Fjord Names: A Survey”"
+    assert quoted('Is "Sisu" Translatable?') == "“Is Sisu Translatable?”"
+    assert quoted("« Sisu » en finnois", "fr") == "« Sisu en finnois »"
