@@ -249,6 +249,6 @@ def render(plan: DraftPlan, company: Company) -> tuple[str | None, str, list[str
             body = f"{greeting}\n\n{' '.join(middle)}\n{close.splitlines()[-1]}"
         if len(body) <= budget:
             break
-    cited = [p.id for p in plan.papers[:2] if p.title in body]
+    cited = [p.id for p in plan.papers[:2] if quoted(p.title, plan.language) in body]
     subject = _subject(plan, company) if plan.channel == "email" else None
     return subject, body, cited

@@ -119,9 +119,13 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     titled = {p: expand(kb.catalog.papers[p].title, known) for p, _ in ranking}
     holds = {p for p, t in titled.items() if title_holds(t, topic, field)}
 
+    named = len(topic.split()) <= 4  # a topic named ("zero-shot translation"), not a paper described at length
+
     def title_first(paper: Paper) -> int:
-        """The paper whose title says the topic in its words first ("the paper on zero-shot translation"),
-        then those whose title holds its words, then the others, each by score."""
+        """For a topic named in a few words, the paper whose title says it first ("the paper on zero-shot
+        translation"), then those whose title holds its words, then the others, each by score."""
+        if not named:
+            return 0
         return 0 if phrase_holds(titled[paper.id], topic) else 1 if paper.id in holds else 2
 
     if measure(kb, query, [person.id]).strong():

@@ -231,6 +231,12 @@ def test_help_shows_what_can_be_asked_and_cites_nothing(assistant):
         assert "draft" in answer.text.lower() and "find candidates" in answer.text.lower()
 
 
+def test_a_drafts_purpose_is_the_role_not_the_ask_around_it(assistant, full_kb):
+    answer = assistant.ask("We'd like to approach Julia Kreutzer about a staff role on our parsing team. Can you "
+                           "write a LinkedIn?")
+    assert answer.draft.purpose == "a staff role on our parsing team" and "Can you write" not in answer.draft.body
+
+
 def test_a_draft_is_revised_by_plain_words_in_the_chat(assistant, full_kb):
     conversation = Conversation()
     draft = assistant.ask("Could you write Julia Kreutzer an email about a research scientist role?", conversation)

@@ -66,3 +66,11 @@ def test_french_drafts_are_french_throughout_and_have_no_fragments():
         assert len(sentence.split()) >= 4 and sentence[-1] in ".?!", sentence
     warm = draft("telegram", "fr")[1]
     assert warm.startswith("Bonjour Noor,") and warm.rstrip().endswith("Claire Moreau")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_title_with_quotes_of_its_own_is_quoted_once_and_counted_as_cited(language):
+    quoted_title = PAPER.model_copy(update={"id": "q-3", "title": "“Good Enough”: Segment-Level Quality Estimation"})
+    subject, body, cited = render(DraftPlan(NOOR, [quoted_title, SECOND], channel="email", language=language,
+                                            tone="warm", purpose=""), COMPANY)
+    assert "q-3" in cited and "Good Enough: Segment-Level Quality Estimation" in body and "““" not in body

@@ -23,6 +23,7 @@ from bot.assistant.understand import slots
 from bot.assistant.understand.frames import frame_of, topic_of
 from bot.assistant.understand.request import Request
 from bot.knowledge.retrieve import clean_query
+from bot.text import sentences
 
 logger = logging.getLogger(__name__)
 
@@ -289,5 +290,6 @@ def _purpose(rest: str) -> str:
     text = _CHANNEL_WORDS.sub(" ", rest)
     match = _PURPOSE.search(text)
     purpose = match.group(1) if match else ""
+    purpose = (sentences(purpose) or [""])[0]  # "... role on our team. Can you write one?": the role, not the ask
     purpose = re.sub(r"\b(?:please|pls|plz|thanks|thank you|thx)\b", " ", purpose, flags=re.I)
     return re.sub(r"\s+", " ", purpose).strip(" .?!,;:—-")
