@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from bot.assistant.affinity import RELEVANT, fit, rank, soft_max
+from bot.assistant.affinity import RELEVANT, TopicScores, fit, rank, soft_max
 from bot.assistant.evidence import measure
-from bot.assistant.finder import find_candidates
+from bot.assistant.finder import FLOOR, find_candidates
 from bot.cli import app
 
 
@@ -52,7 +52,19 @@ def test_find_counts_real_matching_papers_and_cites_only_the_candidates_own(full
     for hit in hits:
         assert hit.matching >= 1 and hit.evidence
         assert all(hit.candidate.id in c.paper.author_ids for c in hit.evidence)
-    assert [h.matching for h in hits] == sorted((h.matching for h in hits), reverse=True)
+    # Ranked by the expected number of papers on the topic, which the papers more likely on it than not bound below.
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.score >= RELEVANT * h.matching for h in hits)
+
+
+def test_find_counts_every_paper_of_a_candidate_not_only_the_best_pooled(full_kb):
+    topic = "knowledge distillation from a large teacher model into a smaller student"
+    hits = find_candidates(full_kb, topic, 5)
+    scores = TopicScores(full_kb, topic)
+    for hit in hits:
+        papers = scores.person(hit.candidate.id)
+        assert hit.matching == sum(p.probability >= RELEVANT for p in papers)
+        assert hit.score == pytest.approx(sum(p.probability for p in papers if p.probability >= FLOOR), abs=1e-3)
 
 
 def test_a_french_topic_finds_the_same_field(full_kb):
