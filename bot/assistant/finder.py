@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from bot.assistant.affinity import RELEVANT, TopicScores
+from bot.assistant.affinity import QUESTION_WEIGHTS, RELEVANT, TopicScores, relevance
 from bot.assistant.protocol import CandidateHit
 from bot.models import Citation
 
@@ -67,7 +67,7 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> lis
         if paper is None or scored.probability < FLOOR:
             continue
         if scored.probability >= RELEVANT:
-            on_topic.append(paper)
+            on_topic.append((paper, scored))
         for person in dict.fromkeys(paper.author_ids):
             if candidates.get(person) is None or candidates[person].ambiguous:
                 continue
@@ -76,7 +76,12 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> lis
                 matching[person] = matching.get(person, 0) + 1
                 evidence.setdefault(person, []).append(Citation(paper=paper, score=round(scored.probability, 4)))
     ranked = sorted(matching, key=lambda p: (-expected[p], -matching[p], p))[:k]
-    if not said_anywhere(kb, topic, on_topic[:GATE_DEPTH]):
+    # Nobody, unless the corpus's best papers on the topic say it in their own words and one of them would also
+    # answer a question on it (the question head: is it among the very best the corpus has, not merely the best
+    # of a bad lot, as a topic off the corpus finds "traffic" in a police-stop dialogue paper).
+    best = on_topic[:GATE_DEPTH]
+    if not said_anywhere(kb, topic, [p for p, _ in best]) or not any(
+            relevance(s.features[:len(QUESTION_WEIGHTS)], "question") >= RELEVANT for _, s in best):
         return []
     return [CandidateHit(candidate=candidates[p], score=round(expected[p], 4), evidence=evidence[p][:3],
                          matching=matching[p]) for p in ranked]

@@ -44,6 +44,8 @@ def test_evidence_is_strong_for_a_candidates_topic_and_not_for_one_nobody_has(fu
 def test_find_returns_nobody_for_a_topic_off_the_corpus(full_kb):
     assert find_candidates(full_kb, "Who has worked on protein folding?") == []
     assert find_candidates(full_kb, "who has experience with galaxy formation") == []
+    # One paper shares "traffic" with it (police traffic stops): the best of a bad lot, not a paper on it.
+    assert find_candidates(full_kb, "Who has worked on traffic signal control?") == []
 
 
 def test_find_counts_real_matching_papers_and_cites_only_the_candidates_own(full_kb):
@@ -60,6 +62,7 @@ def test_find_counts_real_matching_papers_and_cites_only_the_candidates_own(full
 def test_find_counts_every_paper_of_a_candidate_not_only_the_best_pooled(full_kb):
     topic = "knowledge distillation from a large teacher model into a smaller student"
     hits = find_candidates(full_kb, topic, 5)
+    assert len(hits) == 5
     scores = TopicScores(full_kb, topic)
     for hit in hits:
         papers = scores.person(hit.candidate.id)
