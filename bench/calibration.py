@@ -1,22 +1,25 @@
-"""Fits the paper-relevance model of bot/assistant/affinity.py on labels made from the corpus itself.
+"""Fits the paper-relevance heads of bot/assistant/affinity.py on labels made from the corpus itself.
 
 Run: `python bench/calibration.py` (bundled knowledge, indexed once under bench/out/). It prints the fitted
-constants to paste into affinity.py, and how the model holds on topics it was not fitted on.
+constants to paste into affinity.py, and how each head holds on what it was not fitted on.
 
-The labels. Each topic below is a short phrase (what a recruiter would type) and a regular expression over a
-paper's title + abstract (Python ``re``, IGNORECASE): a paper is on the topic when the expression matches.
-The list was written from the subfields of the ACL Anthology; topics that name a subject of the dev questions
-in ../shared/eval were left out, so that nothing here is tuned to them. A second set of topics is off the
-corpus altogether (protein folding, galaxies ...): every paper is a negative there, which is what teaches the
-model that a best match that is merely the best of a bad lot is no match. For each topic the examples are the
-papers either retriever ranks in its top 200 plus 200 random papers, each with three features: cosine,
-cosine / mean of the corpus's ten best cosines, BM25 / mean of the ten best BM25
-(at most 1). (A fourth, BM25 over the sum of the text's IDFs, was tried and dropped: fitted on these short
-topics it rejected long paraphrase questions about real papers.)
+The labels. Each topic of bench/calibration_topics.py is a phrase (what a recruiter would type: terse, or
+glossed with an example or alternatives) and a regular expression over a paper's title + abstract: a paper is
+on the topic when the expression matches. A second set of topics is off the corpus altogether (protein
+folding, galaxies ...): every paper is a negative there, which is what teaches the model that a best match
+that is merely the best of a bad lot is no match. For each topic the examples are the papers either retriever
+ranks in its top 200 plus 200 random papers, each with the features of ``TopicScores.score_chunks``: cosine,
+then cosine / mean of the corpus's 10 (and 50) best cosines and BM25 / mean of the 10 (and 50) best BM25, at
+most 1. (BM25 over the sum of the text's IDFs was tried and dropped: fitted on short topics it rejected long
+paraphrase questions about real papers.)
 
-The fit: L2-regularised logistic regression (Newton steps, numpy). Held-out check: the topics are split in
-two halves; a model fitted on one half is scored on the other (log-loss, accuracy, and per candidate: does the
-candidate have any paper on the topic, true vs predicted by the best paper's probability >= 0.5), both ways.
+The fit: L2-regularised logistic regression (Newton steps, numpy); the topic head on every topic and feature,
+the question head on the terse topics and the ten-best features. Held-out checks: the topics are split in two
+halves by regular expression; heads fitted on one half are scored on the other (log-loss, accuracy; per
+candidate: does the candidate have any paper on the topic, true vs the question head's best paper >= 0.5;
+``find``'s recall@10 of the regex experts by the rule of ../shared/eval/README.md, and "nobody" for topics off
+the corpus), both ways. The heads fitted on all topics are then checked on paraphrase questions made from
+abstracts: does the author's paper pass, and does a random other candidate get "nothing found"?
 """
 
 from __future__ import annotations
@@ -30,128 +33,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.calibration_topics import GLOSSED, GLOSSED_OFF, OFF_CORPUS, TOPICS  # noqa: E402,F401
 from bench.common import bench_kb  # noqa: E402
 from bot.assistant import affinity  # noqa: E402
 from bot.assistant.affinity import RELEVANT, TopicScores  # noqa: E402
 
-TOPICS = [
-    ("named entity recognition", r"\bnamed entit|\bNER\b"),
-    ("sentiment analysis", r"\bsentiment"),
-    ("text summarization", r"\bsummari[sz]"),
-    ("question answering", r"\bquestion answering"),
-    ("syntactic parsing", r"\b(dependency|constituency|syntactic) pars"),
-    ("speech translation", r"\bspeech(-to-text)? translation|\bspoken language translation"),
-    ("low-resource languages", r"\blow-resource"),
-    ("domain adaptation", r"\bdomain adaptation"),
-    ("back-translation", r"\bback-?translat"),
-    ("knowledge distillation", r"\bdistill"),
-    ("word alignment", r"\bword alignment"),
-    ("subword segmentation", r"\bsubword|\bbyte-pair|\bBPE\b"),
-    ("terminology constraints in translation", r"\bterminolog|\blexical(ly)? constrain"),
-    ("code-switching", r"\bcode-?(switch|mix)"),
-    ("sign language", r"\bsign language"),
-    ("speech recognition", r"\bspeech recognition|\bASR\b"),
-    ("knowledge graphs", r"\bknowledge graph"),
-    ("relation extraction", r"\brelation extraction"),
-    ("cross-lingual transfer", r"\bcross-?lingual transfer"),
-    ("multilingual pretrained language models", r"\bmultilingual (BERT|pre-?trained|language model)|\bmBERT\b|\bXLM"),
-    ("data augmentation", r"\bdata augmentation"),
-    ("curriculum learning", r"\bcurriculum"),
-    ("adversarial attacks", r"\badversarial"),
-    ("interpretability of neural models", r"\binterpretab|\bexplainab"),
-    ("fact checking", r"\bfact-?check|\bfact verification"),
-    ("commonsense reasoning", r"\bcommonsense"),
-    ("morphology", r"\bmorpholog"),
-    ("social media text", r"\btwitter|\btweets?\b|\bsocial media"),
-    ("clinical and biomedical text", r"\bclinical|\bbiomedical"),
-    ("reinforcement learning", r"\breinforcement learning"),
-    ("retrieval-augmented generation", r"\bretrieval-augmented|\bretrieval augmented"),
-    ("contrastive learning", r"\bcontrastive"),
-    ("non-autoregressive translation", r"\bnon-?autoregressive"),
-    ("word embeddings", r"\bword embedding"),
-    ("text style transfer", r"\bstyle transfer"),
-    ("paraphrase generation", r"\bparaphras"),
-    ("coreference resolution", r"\bcoreference"),
-    ("semantic role labeling", r"\bsemantic role"),
-    ("image captioning", r"\bimage caption"),
-    ("grammatical error correction", r"\bgrammatical error"),
-    ("entity linking", r"\bentity linking"),
-    ("reading comprehension", r"\breading comprehension"),
-    ("slot filling and spoken language understanding", r"\bslot filling|\bspoken language understanding"),
-    ("word sense disambiguation", r"\bword sense"),
-    ("topic models", r"\btopic model"),
-    ("automatic post-editing", r"\bpost-?edit"),
-    ("zero-shot translation", r"\bzero-shot (neural )?(machine )?translation"),
-    ("question generation", r"\bquestion generation"),
-    ("large language model prompting", r"\bprompt"),
-    ("poetry generation", r"\bpoe(m|try|tic)"),
-    # Questions are often longer than a term, with alternatives: some topics are phrased so.
-    ("sentiment analysis or opinion mining", r"\bsentiment|\bopinion mining"),
-    ("recognising named entities, e.g. people and places, in text", r"\bnamed entit|\bNER\b"),
-    ("summarization of news articles or meetings", r"\bsummari[sz]"),
-    ("translation of speech, or spoken language translation", r"\bspeech(-to-text)? translation|\bspoken language translation"),
-    ("knowledge distillation or model compression", r"\bdistill|\bcompress"),
-    ("code-switching or code-mixing in multilingual text", r"\bcode-?(switch|mix)"),
-    ("adversarial attacks on or robustness of NLP models", r"\badversarial"),
-    ("fact checking or verification of claims", r"\bfact-?check|\bfact verification|\bclaim verification"),
-    ("grammatical error correction for language learners", r"\bgrammatical error"),
-    ("using prompts with large language models, i.e. prompting", r"\bprompt"),
-]
-# Recruiters describe a topic as much as they name it: the term and a gloss of it, an example, alternatives.
-# Glossed questions dilute a paper's lexical score against the corpus's ten best, and the model must learn by
-# how much (fitted on terse topics alone it counted a glossed topic's papers off, some too many, some too few).
-GLOSSED = [
-    ("named entity recognition, i.e. finding names of people, organisations and places in text", r"\bnamed entit|\bNER\b"),
-    ("sentiment analysis (polarity classification of reviews or posts)", r"\bsentiment"),
-    ("abstractive or extractive summarization of documents", r"\bsummari[sz]"),
-    ("open-domain question answering over large text collections", r"\bquestion answering"),
-    ("dependency or constituency parsing of sentences", r"\b(dependency|constituency|syntactic) pars"),
-    ("end-to-end speech translation from audio into text in another language",
-     r"\bspeech(-to-text)? translation|\bspoken language translation"),
-    ("machine translation for low-resource languages with little parallel data", r"\blow-resource"),
-    ("domain adaptation of translation or language models to new domains", r"\bdomain adaptation"),
-    ("back-translation, i.e. translating monolingual text to create synthetic training data", r"\bback-?translat"),
-    ("knowledge distillation from a large teacher model into a smaller student", r"\bdistill"),
-    ("word alignment between source and target sentences", r"\bword alignment"),
-    ("subword segmentation such as byte-pair encoding", r"\bsubword|\bbyte-pair|\bBPE\b"),
-    ("code-switching, where speakers mix two languages in one utterance", r"\bcode-?(switch|mix)"),
-    ("automatic speech recognition, transcribing spoken audio", r"\bspeech recognition|\bASR\b"),
-    ("knowledge graph completion or knowledge graph embeddings", r"\bknowledge graph"),
-    ("relation extraction, i.e. finding the relations between entities in text", r"\brelation extraction"),
-    ("cross-lingual transfer from high-resource to low-resource languages", r"\bcross-?lingual transfer"),
-    ("data augmentation to create more training examples", r"\bdata augmentation"),
-    ("curriculum learning, ordering training examples from easy to hard", r"\bcurriculum"),
-    ("commonsense reasoning and commonsense knowledge in language models", r"\bcommonsense"),
-    ("retrieval-augmented generation, where a model retrieves documents before it generates",
-     r"\bretrieval-augmented|\bretrieval augmented"),
-    ("contrastive learning of sentence or text representations", r"\bcontrastive"),
-    ("non-autoregressive translation that generates all target tokens in parallel", r"\bnon-?autoregressive"),
-    ("text style transfer, e.g. changing formality while keeping the content", r"\bstyle transfer"),
-    ("paraphrase generation or paraphrase identification", r"\bparaphras"),
-    ("coreference resolution, linking mentions of the same entity", r"\bcoreference"),
-    ("entity linking to a knowledge base such as Wikipedia", r"\bentity linking"),
-    ("machine reading comprehension over passages", r"\breading comprehension"),
-    ("word sense disambiguation, choosing the meaning of an ambiguous word in context", r"\bword sense"),
-    ("topic models such as latent Dirichlet allocation", r"\btopic model"),
-    ("automatic post-editing of machine translation output", r"\bpost-?edit"),
-    ("question generation from text passages", r"\bquestion generation"),
-    ("interpretability or explainability of neural models, e.g. probing and attribution", r"\binterpretab|\bexplainab"),
-]
-OFF_CORPUS = [
-    ("protein folding", r"\bprotein"), ("galaxy formation", r"\bgalax"), ("lithium battery chemistry", r"\bbatter(y|ies)"),
-    ("crop yield prediction", r"\bcrop"), ("earthquake seismology", r"\bseismi|\bearthquake"),
-    ("quantum error correction", r"\bquantum"), ("cardiac surgery outcomes", r"\bcardiac|\bsurgery"),
-    ("robot locomotion", r"\blocomotion"), ("climate modelling", r"\bclimate"), ("superconductors", r"\bsuperconduct"),
-    ("traffic signal control", r"\btraffic"), ("cell segmentation in microscopy", r"\bmicroscop"),
-    ("bridge structural engineering", r"\bstructural engineering"), ("volcanic eruptions", r"\bvolcan"),
-    ("dairy cattle breeding", r"\bcattle"), ("semiconductor lithography", r"\blithograph"),
-]
-GLOSSED_OFF = [
-    ("protein structure prediction, i.e. inferring a protein's 3D shape from its amino acid sequence", r"\bprotein"),
-    ("galaxy formation and dark matter simulations in cosmology", r"\bgalax|\bdark matter|\bcosmolog"),
-    ("lithium-ion battery degradation or battery materials", r"\bbatter(y|ies)"),
-    ("traffic signal control with sensors at road intersections", r"\btraffic"),
-]
 POOL, RANDOM = 200, 200
 # Questions about one paper ("the study that found that ...") are the model's other use: whether a candidate
 # has the paper asked about. They are made from the corpus too: a sentence of a paper's abstract (not its
@@ -260,7 +146,7 @@ def expert_check(kb, topics) -> dict[str, float]:
     recalls, nobody, off = [], 0, 0
     for phrase, pattern in topics:
         found = [h.candidate.id for h in find_candidates(kb, f"Which candidates have worked on {phrase}?", 10)]
-        if (phrase, pattern) in OFF_CORPUS:
+        if (phrase, pattern) in OFF_CORPUS + GLOSSED_OFF:
             off += 1
             nobody += not found
             continue
