@@ -59,7 +59,7 @@ class Evidence:
 
 def measure(kb, query: str, people: list[str]) -> Evidence:
     """Evidence for ``query`` within ``people``'s papers."""
-    scores = TopicScores(kb, query)
+    scores = TopicScores(kb, query, head="question")
     papers = sorted((s for person in people for s in scores.person(person)),
                     key=lambda s: (-s.probability, -s.dense, s.paper_id))
     if not papers:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from bot.assistant.affinity import RELEVANT, fit, rank, soft_max
+from bot.assistant.affinity import RELEVANT, TopicScores, fit, rank, soft_max
 from bot.assistant.evidence import measure
-from bot.assistant.finder import find_candidates
+from bot.assistant.finder import FLOOR, find_candidates
 from bot.cli import app
 
 
@@ -44,6 +44,8 @@ def test_evidence_is_strong_for_a_candidates_topic_and_not_for_one_nobody_has(fu
 def test_find_returns_nobody_for_a_topic_off_the_corpus(full_kb):
     assert find_candidates(full_kb, "Who has worked on protein folding?") == []
     assert find_candidates(full_kb, "who has experience with galaxy formation") == []
+    # One paper shares "traffic" with it (police traffic stops): the best of a bad lot, not a paper on it.
+    assert find_candidates(full_kb, "Who has worked on traffic signal control?") == []
 
 
 def test_find_counts_real_matching_papers_and_cites_only_the_candidates_own(full_kb):
@@ -52,7 +54,20 @@ def test_find_counts_real_matching_papers_and_cites_only_the_candidates_own(full
     for hit in hits:
         assert hit.matching >= 1 and hit.evidence
         assert all(hit.candidate.id in c.paper.author_ids for c in hit.evidence)
-    assert [h.matching for h in hits] == sorted((h.matching for h in hits), reverse=True)
+    # Ranked by the expected number of papers on the topic, which the papers more likely on it than not bound below.
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.score >= RELEVANT * h.matching for h in hits)
+
+
+def test_find_counts_every_paper_of_a_candidate_not_only_the_best_pooled(full_kb):
+    topic = "knowledge distillation from a large teacher model into a smaller student"
+    hits = find_candidates(full_kb, topic, 5)
+    assert len(hits) == 5
+    scores = TopicScores(full_kb, topic)
+    for hit in hits:
+        papers = scores.person(hit.candidate.id)
+        assert hit.matching == sum(p.probability >= RELEVANT for p in papers)
+        assert hit.score == pytest.approx(sum(p.probability for p in papers if p.probability >= FLOOR), abs=1e-3)
 
 
 def test_a_french_topic_finds_the_same_field(full_kb):
