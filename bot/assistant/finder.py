@@ -76,6 +76,9 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> lis
                 matching[person] = matching.get(person, 0) + 1
                 evidence.setdefault(person, []).append(Citation(paper=paper, score=round(scored.probability, 4)))
     ranked = sorted(matching, key=lambda p: (-expected[p], -matching[p], p))[:k]
+    # Who makes the list is the expected count's call; within it, people are shown by the real count of their
+    # papers on the topic (the number printed beside them), so that a list never reads "9, 8, 8, 9".
+    ranked.sort(key=lambda p: (-matching[p], -expected[p], p))
     # Nobody, unless the corpus's best papers on the topic say it in their own words and one of them would also
     # answer a question on it (the question head: is it among the very best the corpus has, not merely the best
     # of a bad lot, as a topic off the corpus finds "traffic" in a police-stop dialogue paper).
