@@ -47,6 +47,8 @@ class Conversation(BaseModel):
 
     candidate_id: str | None = Field(default=None, description="The candidate being talked about.")
     last_paper_ids: list[str] = Field(default_factory=list, description="Papers cited by the last answer.")
+    focused: bool = Field(default=False, description="The last answer put one paper first (the closest on a "
+                                                     "topic, a paper's fact, the newest).")
     history: list[tuple[str, str]] = Field(default_factory=list, description="(role, text) turns, newest last.")
     draft: Draft | None = Field(default=None, description="The draft in progress.")
     pending: dict | None = Field(default=None, description="A request waiting for the answer to a clarifying "

@@ -126,7 +126,8 @@ class Assistant:
             if request is not None:
                 return request
         return self.parser.parse(message, has_draft=bool(conversation and conversation.draft),
-                                 remembered=bool(conversation and conversation.candidate_id))
+                                 remembered=bool(conversation and conversation.candidate_id),
+                                 focused=bool(conversation and conversation.focused))
 
     def _picked(self, message: str, options: list[str]) -> str | None:
         """The person a reply to "which one?" picks: a number from the list, or a name."""
@@ -167,6 +168,10 @@ class Assistant:
             conversation.last_paper_ids = []  # another person's papers are no longer "that paper"
         if request.op not in ("draft", "revise") and answer.citations:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
+        # An answer that puts one paper first (the closest on a topic, a paper's fact, the newest): a terse
+        # "which venue?" next is about that paper; after a count or a list it is about the person.
+        conversation.focused = bool(answer.citations) and (
+            request.op in ("fact", "title", "latest", "oldest") or request.op == "papers" and bool(request.topic))
 
     def find(self, topic: str, k: int = 10) -> list[CandidateHit]:
         """Candidates ranked for a topic, each with the papers that justify the rank."""

@@ -201,6 +201,13 @@ def test_the_paper_a_title_phrase_names_comes_first_and_terse_follow_ups_are_abo
     assert names_in_order(full_kb, others.text, exclude=NEY)[:2] == [a for a in paper.author_ids if a != NEY][:2]
 
 
+def test_after_a_count_a_terse_which_venue_asks_where_the_person_publishes(assistant):
+    conversation = Conversation()
+    assistant.ask("How many papers does Hermann Ney have?", conversation)
+    where = assistant.ask("which venue?", conversation)
+    assert where.intent == "venues" and "Hermann Ney" in where.text
+
+
 def test_papers_on_a_topic_are_all_listed_and_all_theirs(assistant, full_kb):
     answer = assistant.ask("List Tie-Yan Liu's papers on unsupervised translation")
     mine = {p.id for p in papers_of(full_kb, LIU)}

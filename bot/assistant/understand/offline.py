@@ -132,8 +132,9 @@ class OfflineParser:
                 self._titles = slots.TitleIndex(self.kb.catalog.papers.values())
             return self._titles
 
-    def parse(self, text: str, has_draft: bool = False, remembered: bool = False) -> Request:
-        """The request a message makes; ``has_draft`` and ``remembered`` say what the conversation holds."""
+    def parse(self, text: str, has_draft: bool = False, remembered: bool = False, focused: bool = False) -> Request:
+        """The request a message makes; ``has_draft``, ``remembered`` (a person) and ``focused`` (the last answer
+        was about one paper) say what the conversation holds."""
         text = re.sub(r"\s+", " ", text).strip()
         command = re.match(r"^/(\w+)(?:@\w+)?\s*(.*)$", text)
         if command:
@@ -143,9 +144,10 @@ class OfflineParser:
             if name in ("find", "draft", "fit", "add"):
                 return self._read(f"{name} {text}" if name != "find" else f"who has worked on {text}",
                                   forced=name, has_draft=has_draft, remembered=remembered)
-        return self._read(text, None, has_draft, remembered)
+        return self._read(text, None, has_draft, remembered, focused)
 
-    def _read(self, text: str, forced: str | None, has_draft: bool, remembered: bool) -> Request:
+    def _read(self, text: str, forced: str | None, has_draft: bool, remembered: bool, focused: bool = False
+              ) -> Request:
         spans: list[tuple[int, int, str]] = []
 
         def mask(start: int, end: int, label: str) -> None:
@@ -187,7 +189,7 @@ class OfflineParser:
             if people:
                 first = next(m for m in resolution.mentions if m.ambiguous)
                 request.ambiguous_at = len({m.ids[0] for m in known if m.start < first.start})
-        request.op = self._operation(frame, request, forced, has_draft, remembered)
+        request.op = self._operation(frame, request, forced, has_draft, remembered, focused)
         if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
             request.topic = topic_of(rest, prepositional=True)
             request.query = request.topic
@@ -202,7 +204,8 @@ class OfflineParser:
             request.field = slots.dossier_field(rest)
         return request
 
-    def _operation(self, frame: str, request: Request, forced: str | None, has_draft: bool, remembered: bool) -> str:
+    def _operation(self, frame: str, request: Request, forced: str | None, has_draft: bool, remembered: bool,
+                   focused: bool = False) -> str:
         if forced:
             return "find" if forced == "find" else forced
         framed = frame_of(frame)
@@ -248,7 +251,12 @@ class OfflineParser:
                 op in ("papers", "count", "venues", "top_coauthors", "profile"):
             op = "fact"  # a question of who, when or where about a paper it describes
         shown = bool(named == 1 and request.people and remembered and _PAPER_PRONOUN.search(frame))
-        terse = op == "papers" and not request.topic and len(frame.split()) <= 4  # "which venue?", "what year?"
+        # "which venue?", "what year?" right after an answer about one paper; after a count or a list, "which
+        # venue?" asks where the person publishes
+        terse = op == "papers" and not request.topic and len(frame.split()) <= 4
+        if terse and not focused and named == 0 and remembered and request.aspect == "where":
+            return "venues"
+        terse = terse and focused
         if ((named == 0 or shown) and remembered and request.aspect in ("who", "when", "where") and not described
                 and (op in ("top_coauthors", "venues", "fact") or terse)
                 and not _CUES.get(op, re.compile("^$")).search(frame)):
