@@ -65,6 +65,20 @@ def titles_match(a: str, b: str) -> bool:
     return a == b or (fuzz.token_sort_ratio(a, b) >= WHOLE_MIN and fuzz.token_set_ratio(a, b) >= TITLE_MIN)
 
 
+_local = threading.local()
+
+
+def stemmer():
+    """The English Snowball stemmer of this thread: a PyStemmer object keeps per-call buffers and a cache, and
+    shared between threads it returns wrong stems without an error, so each thread has its own."""
+    found = getattr(_local, "stemmer", None)
+    if found is None:
+        import Stemmer
+
+        found = _local.stemmer = Stemmer.Stemmer("english")
+    return found
+
+
 _identifier = None
 _identifier_lock = threading.Lock()
 

@@ -108,7 +108,7 @@ class TopicScores:
         # The references are means of the corpus's best scores, not the single best: one outlier paper (or a
         # question whose words one paper happens to pile up) would make every other match look weak.
         deepest = max(REFERENCE_DEPTHS)
-        nearest = [s for _, s in kb.store.query(self.vector, deepest)] if kb.catalog.data.chunks else []
+        nearest = searcher.nearest_scores(self.vector, deepest) if kb.catalog.data.chunks else []
         self.dense_best = max(nearest, default=0.0)
         self.dense_refs = [float(np.mean(nearest[:d])) if nearest else 0.0 for d in REFERENCE_DEPTHS]
         self.dense_ref = self.dense_refs[0]

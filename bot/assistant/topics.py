@@ -10,8 +10,8 @@ import re
 from collections import Counter
 
 from bot.models import Paper
+from bot.text import stemmer
 
-_STEM = None
 
 
 # One spelling for the variants titles use: British -ise/-isation as -ize/-ization, "dialogue" as "dialog".
@@ -24,13 +24,8 @@ def _spelled(text: str) -> str:
 
 
 def _stems(text: str) -> set[str]:
-    global _STEM
-    if _STEM is None:
-        import Stemmer
-
-        _STEM = Stemmer.Stemmer("english")
     words = [w for w in re.findall(r"[a-z][a-z0-9]+", _spelled(text)) if w not in TITLE_STOP]
-    return set(_STEM.stemWords(words))
+    return set(stemmer().stemWords(words))
 
 
 TITLE_STOP = set("a an the of for in on and or to with from by via using its is are be at as into about "
@@ -99,9 +94,8 @@ def field_of(papers: list[Paper]) -> frozenset[str]:
 
 
 def _stem_list(text: str) -> list[str]:
-    _stems("")  # loads the stemmer
     words = [w for w in re.findall(r"[a-z][a-z0-9]+", _spelled(text).replace("-", " ")) if w not in TITLE_STOP]
-    return _STEM.stemWords(words)
+    return stemmer().stemWords(words)
 
 
 def phrase_holds(text: str, topic: str) -> bool:

@@ -13,11 +13,11 @@ from typing import Literal
 
 import bm25s
 import numpy as np
-import Stemmer
 
 from bot.knowledge.catalog import Catalog
 from bot.models import Citation
 from bot.settings import SearchSettings
+from bot.text import stemmer
 
 logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG on import; its index-building chatter is not ours to show.
@@ -77,11 +77,10 @@ class HybridSearcher:
         self._chunk_ids = list(catalog.data.chunks)
         self._chunk_paper = {cid: c.paper_id for cid, c in catalog.data.chunks.items()}
         self._row = {cid: i for i, cid in enumerate(self._chunk_ids)}
-        self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
         if self._chunk_ids:
             corpus = [catalog.data.chunks[c].text for c in self._chunk_ids]
-            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=self._stemmer, show_progress=False)
+            tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer(), show_progress=False)
             self._bm25.index(tokens, show_progress=False)
         self._person_vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -89,6 +88,7 @@ class HybridSearcher:
         # filling them is done outside it, so two threads may compute one entry; both get the same value).
         self._cache_lock = threading.Lock()
         self._matrix: np.ndarray | None = None  # every chunk's vector, rows in _chunk_ids order, when small enough
+        self._matrix_lock = threading.Lock()
 
     def chunk_vectors(self, chunk_ids: list[str]) -> np.ndarray:
         """Vectors of these chunks: from memory when the whole index fits there, else from the store."""
@@ -105,11 +105,23 @@ class HybridSearcher:
     def _all_vectors(self) -> np.ndarray | None:
         # Up to IN_MEMORY_CHUNKS (30 MB of vectors) the whole index is read once: a topic's candidates then
         # cost no store round trip each (2 ms apiece, 24 leaders for one "who has worked on" question).
+        # Read once, by one thread: the others wait for it rather than read the store at the same time.
         if self._matrix is None and 0 < len(self._chunk_ids) <= IN_MEMORY_CHUNKS:
-            matrix = self.store.vectors(self._chunk_ids)
-            with self._cache_lock:
-                self._matrix = matrix
+            with self._matrix_lock:
+                if self._matrix is None:
+                    self._matrix = self.store.vectors(self._chunk_ids)
         return self._matrix
+
+    def nearest_scores(self, vector: np.ndarray, k: int) -> list[float]:
+        """The cosines of the ``k`` chunks nearest to ``vector``, best first: exact over the vectors in memory when
+        the index fits there (deterministic, and no store round trip from the assistant's threads), else the
+        store's approximate search."""
+        matrix = self._all_vectors()
+        if matrix is None or not len(matrix):
+            return [s for _, s in self.store.query(vector, k)] if self._chunk_ids else []
+        k = min(k, len(matrix))
+        sims = matrix @ vector
+        return np.sort(np.partition(sims, -k)[-k:])[::-1].astype(float).tolist()
 
     def embed_queries(self, texts: list[str]) -> None:
         """Embeds in one run the queries an answer is about to ask for (one ONNX run costs about as much as
@@ -166,7 +178,8 @@ class HybridSearcher:
 
     def bm25_scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk, in catalog order."""
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False,
+        # The thread's own stemmer: one shared by the assistant's threads returns wrong stems now and then.
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=stemmer(), show_progress=False,
                                 return_ids=False)[0]
         if not tokens or not self._chunk_ids:
             return np.zeros(len(self._chunk_ids), dtype=np.float32)
