@@ -59,12 +59,19 @@ def soft_max(similarities: np.ndarray, temperature: float = SOFTMAX_T) -> float:
     return top + temperature * math.log(float(np.mean(np.exp((similarities - top) / temperature))))
 
 
-def relevance(features: tuple[float, ...], head: str = "topic") -> float:
-    """Calibrated probability that a paper is on the text's topic (``head`` "topic") or is among the best answers
-    to a question about one paper ("question"), from its scores against the corpus's best."""
+def relevances(features: np.ndarray, head: str = "topic") -> np.ndarray:
+    """Calibrated probability that each paper (a row of features) is on the text's topic (``head`` "topic") or is
+    among the best answers to a question about one paper ("question"), from its scores against the corpus's
+    best: one logistic over the whole matrix (a "who has worked on" question scores every paper)."""
     bias, weights = (TOPIC_BIAS, TOPIC_WEIGHTS) if head == "topic" else (QUESTION_BIAS, QUESTION_WEIGHTS)
-    z = bias + sum(w * f for w, f in zip(weights, features))
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+    features = np.asarray(features, dtype=np.float64)
+    z = bias + features[:, :len(weights)] @ np.asarray(weights[:features.shape[1]])
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
+
+def relevance(features: tuple[float, ...], head: str = "topic") -> float:
+    """``relevances`` of one paper."""
+    return float(relevances(np.asarray([features], dtype=np.float64), head)[0])
 
 
 @dataclass
@@ -140,18 +147,22 @@ class TopicScores:
     def score_chunks(self, chunk_ids: list[str], vectors: np.ndarray) -> list[PaperScore]:
         """Scores of the papers these chunks belong to, most relevant first."""
         dense = self._dense_of(chunk_ids, vectors)
+        if not dense:
+            return []
         lexical = self._lexical_of(chunk_ids)
-        out = []
-        for paper, cosine in dense.items():
-            lex = lexical.get(paper, 0.0)
-            features = [cosine]
-            for dense_ref, lexical_ref in zip(self.dense_refs, self.lexical_refs):
-                # Above the reference is among the best; how far above says nothing more for BM25 (a few papers
-                # that share one rare word with the text tower over the rest: "fold" in "protein folding").
-                features += [cosine / dense_ref if dense_ref > 0 else 0.0,
-                             min(1.0, lex / lexical_ref) if lexical_ref > 0 else 0.0]
-            out.append(PaperScore(paper, cosine, lex, features[1], features[2], relevance(tuple(features), self.head),
-                                  tuple(features)))
+        papers = list(dense)
+        cosine = np.array([dense[p] for p in papers], dtype=np.float64)
+        lex = np.array([lexical.get(p, 0.0) for p in papers], dtype=np.float64)
+        columns = [cosine]
+        for dense_ref, lexical_ref in zip(self.dense_refs, self.lexical_refs):
+            # Above the reference is among the best; how far above says nothing more for BM25 (a few papers
+            # that share one rare word with the text tower over the rest: "fold" in "protein folding").
+            columns += [cosine / dense_ref if dense_ref > 0 else np.zeros_like(cosine),
+                        np.minimum(1.0, lex / lexical_ref) if lexical_ref > 0 else np.zeros_like(cosine)]
+        features = np.stack(columns, axis=1)
+        probability = relevances(features, self.head).tolist()
+        out = [PaperScore(paper, row[0], lx, row[1], row[2], pr, tuple(row))
+               for paper, row, lx, pr in zip(papers, features.tolist(), lex.tolist(), probability)]
         return sorted(out, key=lambda p: (-p.probability, -p.dense, p.paper_id))
 
     def person(self, person_id: str) -> list[PaperScore]:
