@@ -12,8 +12,6 @@ from collections import Counter
 from bot.models import Paper
 from bot.text import stemmer
 
-
-
 # One spelling for the variants titles use: British -ise/-isation as -ize/-ization, "dialogue" as "dialog".
 _BRITISH = re.compile(r"(?<=[a-z]{3})is(?=(?:e|es|ed|ing|ation|ations|er|ers)\b)")
 _DIALOGUE = re.compile(r"\bdialogue")
@@ -23,9 +21,18 @@ def _spelled(text: str) -> str:
     return _DIALOGUE.sub("dialog", _BRITISH.sub("iz", text.lower()))
 
 
-def _stems(text: str) -> set[str]:
+def _stem_list(text: str) -> list[str]:
+    """The content words of a text, spelled one way and stemmed, in order (a hyphen separates words)."""
     words = [w for w in re.findall(r"[a-z][a-z0-9]+", _spelled(text)) if w not in TITLE_STOP]
-    return set(stemmer().stemWords(words))
+    return stemmer().stemWords(words)
+
+
+def _stems(text: str) -> set[str]:
+    return set(_stem_list(text))
+
+
+# A topic's parts: "X and Y", "X or Y", "X, Y" each name it.
+_PARTS = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*")
 
 
 TITLE_STOP = set("a an the of for in on and or to with from by via using its is are be at as into about "
@@ -67,9 +74,9 @@ def title_holds(title: str, topic: str, field: frozenset[str] | set[str] = froze
     title: a paper on the topic by its own name. Words of the person's ``field`` (see field_of) may be
     missing, unless the topic has no other word: "unsupervised machine translation" of a translation
     researcher is their papers on unsupervised translation, whether the title says "translation" or not."""
-    have = _stems(title.replace("-", " ") + " " + title)
-    spelled = " ".join(_stem_list(title))
-    for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", topic):
+    stems = _stem_list(title)
+    have, spelled = set(stems), " ".join(stems)
+    for part in _PARTS.split(topic):
         wanted = _stems(part)
         wanted = (wanted - field) or wanted
         # A compound is one term: "speech-to-speech translation" is not every title on speech and translation.
@@ -87,21 +94,14 @@ def field_of(papers: list[Paper]) -> frozenset[str]:
     on title bigrams, recall unchanged (0.997) and precise for 0.866 -> 0.859."""
     if len(papers) < 4:
         return frozenset()
-    counts = Counter(s for p in papers for s in _stems(p.title.replace("-", " ")))
+    counts = Counter(s for p in papers for s in _stems(p.title))
     return frozenset(s for s, k in counts.items() if 2 * k >= len(papers))
-
-
-
-
-def _stem_list(text: str) -> list[str]:
-    words = [w for w in re.findall(r"[a-z][a-z0-9]+", _spelled(text).replace("-", " ")) if w not in TITLE_STOP]
-    return stemmer().stemWords(words)
 
 
 def phrase_holds(text: str, topic: str) -> bool:
     """The topic (or one of its parts) appears in the text as a phrase: its content words, stemmed, in a row."""
     have = " " + " ".join(_stem_list(text)) + " "
-    for part in re.split(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", topic):
+    for part in _PARTS.split(topic):
         wanted = _stem_list(part)
         if wanted and f" {' '.join(wanted)} " in have:
             return True

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.knowledge.untrusted import URL
 from bot.text import fold
 
 # Words that begin questions or are common enough to be surnames by accident ("He", "Long", "Which").
 _SUBJECT_PRONOUNS = {"he", "she", "we", "they"}
+_AFTER_PREPOSITION = re.compile(r"\b(?:by|from|with)\s*$")  # "papers by ___": a name is due here
+_NAME_DUE = re.compile(r"\b(?:by|from|of|with|and)\s*$")
 _STOPWORDS = set("""
 a about above after again against all also am an and any are as at be because been before being below between both
 but by can could did do does doing down draft during each email few find for from further had has have having he her
@@ -139,6 +142,13 @@ class NameResolver:
             for j in range(i, i + n):
                 taken[j] = True
 
+        def nobody(i: int, n: int, namesakes: set[str]) -> None:
+            """Tokens i..i+n-1 name a person who is not here; ``namesakes`` share a part of the name."""
+            start, end = tokens[i][0], tokens[i + n - 1][1]
+            mentions.append(Mention(start, end, [], 60.0, namesakes=self._ordered(namesakes), name=text[start:end]))
+            for j in range(i, i + n):
+                taken[j] = True
+
         def partner(i: int) -> bool:
             """Beside a full name, a capitalised word after "with", "and" or "&" is the second person's name."""
             before = text[:tokens[i][0]].rstrip().lower()
@@ -163,9 +173,7 @@ class NameResolver:
             if i and not taken[i - 1] and not text[tokens[i - 1][1]:start].strip() and plausible(i - 1, 2) \
                     and tokens[i - 1][2] not in self._common:
                 # "Anouk Mausam": a given name before it makes another person's name, never Mausam's
-                mentions.append(Mention(tokens[i - 1][0], end, [], 60.0, namesakes=self._ordered(self._full[word]),
-                                        name=text[tokens[i - 1][0]:end]))
-                taken[i - 1] = taken[i] = True
+                nobody(i - 1, 2, self._full[word])
                 continue
             take(i, 1, self._ordered(self._full[word]), 100.0)
         for n in (3, 2):  # near spellings of full names; uncapitalised ones must be nearer
@@ -192,9 +200,7 @@ class NameResolver:
                 not text[tokens[before][1]:tokens[i - 1][0]].strip() and text[tokens[before][0]].isupper() and \
                 tokens[before][2] not in _STOPWORDS and tokens[before][2] not in self._common else None
             if given and not any(given in self._given[p] for p in holders):
-                mentions.append(Mention(tokens[before][0], tokens[i][1], [], 60.0, namesakes=self._ordered(holders),
-                                        name=text[tokens[before][0]:tokens[i][1]]))
-                taken[before] = taken[i - 1] = taken[i] = True
+                nobody(before, 3, holders)
             elif not given:
                 take(i - 1, 2, self._ordered(holders), 80.0)
         # "Katrin Sennrich" when only Rico Sennrich is known: a given name before a known surname that none
@@ -210,10 +216,7 @@ class NameResolver:
                     or not (all_lower or (text[tokens[i - 1][0]].isupper() and text[tokens[i][0]].isupper()))
                     or any(given in self._given[p] for p in self._surname[word])):
                 continue
-            mentions.append(Mention(tokens[i - 1][0], tokens[i][1], [], 60.0,
-                                    namesakes=self._ordered(self._surname[word]),
-                                    name=text[tokens[i - 1][0]:tokens[i][1]]))
-            taken[i - 1] = taken[i] = True
+            nobody(i - 1, 2, self._surname[word])
         # "Jane Doe" when only Jane Yu is known: a given name followed by a word that is nobody's surname here.
         for i in range(len(tokens) - 1):
             given, word = tokens[i][2], tokens[i + 1][2]
@@ -222,19 +225,17 @@ class NameResolver:
                     or given in self._common or text[tokens[i][1]:tokens[i + 1][0]].strip()
                     or not (all_lower or (text[tokens[i][0]].isupper() and text[tokens[i + 1][0]].isupper()))):
                 continue
-            mentions.append(Mention(tokens[i][0], tokens[i + 1][1], [], 60.0, namesakes=self._ordered(self._first[given]),
-                                    name=text[tokens[i][0]:tokens[i + 1][1]]))
-            taken[i] = taken[i + 1] = True
+            nobody(i, 2, self._first[given])
         for i, (start, end, word) in enumerate(tokens):  # surnames alone, exactly: a near word is just a word
             # "Xu", "Yu": capitalised, or in a message typed all in lower case where a name is due ("papers by
             # wu", "xu's papers"); otherwise a two-letter word is just a word.
             short_ok = len(word) == 2 and (text[start].isupper() if not all_lower else
-                                           bool(re.search(r"\b(?:by|from|of|with|and)\s*$", text[:start]))
+                                           bool(_NAME_DUE.search(text[:start]))
                                            or text[start:end].endswith(("'s", "’s")))
             # "papers by he": after a preposition a pronoun would be "him", so "he" there is the surname He.
             # So is "He" capitalised inside a sentence ("Show me He's work"): the pronoun would be lower case.
             pronoun_name = word in _SUBJECT_PRONOUNS and not taken[i] and (
-                bool(re.search(r"\b(?:by|from|with)\s*$", text[:start]))
+                bool(_AFTER_PREPOSITION.search(text[:start]))
                 or text[start].isupper() and not text[start + 1:end].isupper() and not all_lower
                 and bool(re.search(r"[\w,]\s+$", text[:start])))
             if not pronoun_name and ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common
@@ -277,8 +278,6 @@ def common_words(texts, min_documents: int = 3) -> set[str]:
     lower case: capitalised, "Su" or "Yu" in an abstract is a name or an abbreviation, not a word."""
     counts: Counter[str] = Counter()
     lower: Counter[str] = Counter()
-    from bot.knowledge.untrusted import URL
-
     for text in texts:
         text = URL.sub(" ", _CITATION.sub(" ", text))  # "github.com/yifan-gao/..." holds no word
         counts.update(set(fold(text).split()))
