@@ -144,7 +144,9 @@ class KnowledgeBase:
     @property
     def embedder(self) -> MiniLMEmbedder:
         e = self.settings.embedder
-        return self._lazy("_embedder", lambda: MiniLMEmbedder(e.max_tokens, e.batch_size, e.threads, e.memory_arena))
+        return self._lazy(
+            "_embedder", lambda: MiniLMEmbedder(e.max_tokens, e.batch_size, e.threads, e.memory_arena, e.batch_tokens)
+        )
 
     def _cache(self) -> EmbeddingCache | None:
         if not self.settings.embedder.cache:

@@ -48,13 +48,15 @@ def model_files() -> tuple[Path, Path]:
 class MiniLMEmbedder(Embeddings):
     """Mean-pooled, L2-normalised sentence embeddings from the int8 ONNX MiniLM."""
 
-    def __init__(self, max_tokens: int = 256, batch_size: int = 16, threads: int = 0, memory_arena: bool = False):
+    def __init__(self, max_tokens: int = 256, batch_size: int = 16, threads: int = 0, memory_arena: bool = False,
+                 batch_tokens: int = 512):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         model, tokenizer = model_files()
         self.max_tokens = max_tokens
         self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
         self._tokenizer = Tokenizer.from_file(str(tokenizer))
         self._tokenizer.enable_truncation(max_length=max_tokens)
         self._tokenizer.no_padding()
@@ -78,8 +80,8 @@ class MiniLMEmbedder(Embeddings):
         """Word pieces per text after truncation (used by the benchmarks)."""
         return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts))]
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
+    def _run(self, texts: list[str], encodings=None) -> np.ndarray:
+        encodings = encodings if encodings is not None else self._tokenizer.encode_batch(texts)
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(texts), width), dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)
@@ -96,17 +98,27 @@ class MiniLMEmbedder(Embeddings):
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
     def embed_array(self, texts: list[str], progress=None) -> np.ndarray:
-        """Embeds texts in length-sorted batches (less padding) and returns rows in input order."""
+        """Embeds texts in length-sorted batches and returns rows in input order.
+
+        A batch holds at most ``batch_size`` texts and ``batch_tokens`` padded word pieces: on this model a run's
+        cost per text grows with the batch's size once its tensors are large (16 abstracts of 256 pieces cost
+        twice as much per text as 2), while short texts gain from being batched (``bench/embedder.py``).
+        """
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
-        lengths = [len(t) for t in texts]
-        order = sorted(range(len(texts)), key=lengths.__getitem__)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            out[batch] = self._run([texts[i] for i in batch])
-            if progress is not None:
-                progress(len(batch))
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        batch: list[int] = []
+        for index in order + [None]:
+            if batch and (index is None or len(batch) == self.batch_size
+                          or (len(batch) + 1) * len(encodings[index].ids) > self.batch_tokens):
+                out[batch] = self._run([texts[i] for i in batch], [encodings[i] for i in batch])
+                if progress is not None:
+                    progress(len(batch))
+                batch = []
+            if index is not None:
+                batch.append(index)
         return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

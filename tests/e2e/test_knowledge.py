@@ -125,3 +125,22 @@ def test_server_mode_against_a_real_chroma_server(tmp_path, small_corpus):
         hits = kb.searcher.search("document-level translation with context", people=["rico-sennrich"], k=3)
         assert hits and all("rico-sennrich" in h.paper.author_ids for h in hits)
     shutil.rmtree(tmp_path / "server", ignore_errors=True)
+
+
+def test_how_texts_are_batched_changes_no_vector_and_keeps_the_input_order():
+    from bot.knowledge.embedder import MiniLMEmbedder
+
+    texts = [
+        "Speech recognition for Basque radio archives.",
+        "A survey. " + "We study how parsers of Old Norse sagas cope with long sentences and rare words. " * 12,
+        "Knowledge graphs",
+        "Code-switched Tagalog and English tweets: a corpus and a tagger for both languages at once.",
+    ] * 3
+    budgeted = MiniLMEmbedder(batch_size=16, batch_tokens=512)
+    alone = MiniLMEmbedder(batch_size=1)
+    batches = []
+    budgeted.embed_array(texts, progress=batches.append)
+    assert sum(batches) == len(texts) and len(batches) > 1
+    for row, single in zip(budgeted.embed_array(texts), alone.embed_array(texts)):
+        assert abs(float(row @ single) - 1.0) < 1e-4
+    assert float(budgeted.embed_array(texts)[0] @ budgeted.embed_array(texts)[2]) < 0.9
