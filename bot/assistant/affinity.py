@@ -125,34 +125,27 @@ class TopicScores:
         self.lexical_refs = [float(np.mean(best_lexical[:d])) if depth else 0.0 for d in REFERENCE_DEPTHS]
         self.lexical_ref = self.lexical_refs[0]
 
-    def _dense_of(self, chunk_ids: list[str], vectors: np.ndarray) -> dict[str, float]:
-        chunk_paper = self.kb.searcher._chunk_paper
-        best: dict[str, float] = {}
-        for chunk_id, score in zip(chunk_ids, (vectors @ self.vector).tolist() if len(chunk_ids) else []):
-            paper = chunk_paper.get(chunk_id)
-            if paper is not None and score > best.get(paper, -2.0):
-                best[paper] = score
-        return best
-
-    def _lexical_of(self, chunk_ids: list[str]) -> dict[str, float]:
+    def _best_per_paper(self, chunk_ids: list[str], vectors: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The papers these chunks belong to, each with its best chunk's cosine and BM25 score."""
         searcher = self.kb.searcher
-        best: dict[str, float] = {}
-        for chunk_id in chunk_ids:
-            row = searcher._row.get(chunk_id)
-            if row is not None:
-                paper = searcher._chunk_paper[chunk_id]
-                best[paper] = max(best.get(paper, 0.0), float(self.bm25[row]))
-        return best
+        keep = [i for i, c in enumerate(chunk_ids) if c in searcher._chunk_paper]
+        if not keep:
+            return [], np.zeros(0), np.zeros(0)
+        cosine = (vectors[keep] if len(keep) < len(chunk_ids) else vectors) @ self.vector
+        rows = np.array([searcher._row.get(chunk_ids[i], -1) for i in keep])
+        lexical = np.where(rows >= 0, self.bm25[np.maximum(rows, 0)], 0.0) if len(self.bm25) else np.zeros(len(keep))
+        papers, group = np.unique(np.array([searcher._chunk_paper[chunk_ids[i]] for i in keep]), return_inverse=True)
+        dense = np.full(len(papers), -2.0)
+        np.maximum.at(dense, group, cosine.astype(np.float64))
+        best_lexical = np.zeros(len(papers))
+        np.maximum.at(best_lexical, group, lexical.astype(np.float64))
+        return papers.tolist(), dense, best_lexical
 
-    def score_chunks(self, chunk_ids: list[str], vectors: np.ndarray) -> list[PaperScore]:
-        """Scores of the papers these chunks belong to, most relevant first."""
-        dense = self._dense_of(chunk_ids, vectors)
-        if not dense:
+    def score_chunks(self, chunk_ids: list[str], vectors: np.ndarray, floor: float = 0.0) -> list[PaperScore]:
+        """Scores of the papers these chunks belong to, most relevant first; only those at least ``floor`` likely."""
+        papers, cosine, lex = self._best_per_paper(chunk_ids, vectors)
+        if not papers:
             return []
-        lexical = self._lexical_of(chunk_ids)
-        papers = list(dense)
-        cosine = np.array([dense[p] for p in papers], dtype=np.float64)
-        lex = np.array([lexical.get(p, 0.0) for p in papers], dtype=np.float64)
         columns = [cosine]
         for dense_ref, lexical_ref in zip(self.dense_refs, self.lexical_refs):
             # Above the reference is among the best; how far above says nothing more for BM25 (a few papers
@@ -160,24 +153,27 @@ class TopicScores:
             columns += [cosine / dense_ref if dense_ref > 0 else np.zeros_like(cosine),
                         np.minimum(1.0, lex / lexical_ref) if lexical_ref > 0 else np.zeros_like(cosine)]
         features = np.stack(columns, axis=1)
-        probability = relevances(features, self.head).tolist()
-        out = [PaperScore(paper, row[0], lx, row[1], row[2], pr, tuple(row))
-               for paper, row, lx, pr in zip(papers, features.tolist(), lex.tolist(), probability)]
-        return sorted(out, key=lambda p: (-p.probability, -p.dense, p.paper_id))
+        probability = relevances(features, self.head)
+        kept = np.flatnonzero(probability >= floor)
+        order = kept[np.lexsort((kept, -cosine[kept], -probability[kept]))]  # papers come sorted by id
+        rows = features[order].tolist()
+        return [PaperScore(papers[i], row[0], lx, row[1], row[2], pr, tuple(row))
+                for i, row, lx, pr in zip(order.tolist(), rows, lex[order].tolist(), probability[order].tolist())]
 
     def person(self, person_id: str) -> list[PaperScore]:
         chunk_ids, vectors = self.kb.searcher._vectors_of(person_id)
         return self.score_chunks(chunk_ids, vectors)
 
-    def everything(self, n: int) -> list[PaperScore]:
-        """Every paper of the corpus, scored, when the index is held in memory; else the pool of ``n``."""
+    def everything(self, n: int, floor: float = 0.0) -> list[PaperScore]:
+        """Every paper of the corpus at least ``floor`` likely, scored, when the index is held in memory; else
+        those of the pool of ``n``."""
         searcher = self.kb.searcher
         matrix = searcher._all_vectors()
         if matrix is None:
-            return self.pool(n)
-        return self.score_chunks(list(searcher._chunk_ids), matrix)
+            return self.pool(n, floor)
+        return self.score_chunks(searcher._chunk_ids, matrix, floor)
 
-    def pool(self, n: int) -> list[PaperScore]:
+    def pool(self, n: int, floor: float = 0.0) -> list[PaperScore]:
         """The papers either retriever ranks in its top ``n`` over the whole corpus, scored."""
         searcher = self.kb.searcher
         chunk_ids = [c for c, _ in self.kb.store.query(self.vector, n)]
@@ -186,7 +182,7 @@ class TopicScores:
             rows = np.argpartition(-self.bm25, top - 1)[:top]
             chunk_ids += [searcher._chunk_ids[r] for r in rows.tolist() if self.bm25[r] > 0]
         chunk_ids = list(dict.fromkeys(chunk_ids))
-        return self.score_chunks(chunk_ids, searcher.chunk_vectors(chunk_ids))
+        return self.score_chunks(chunk_ids, searcher.chunk_vectors(chunk_ids), floor)
 
 
 def fit(kb, person_id: str, text: str, vector: np.ndarray | None = None, calibrated: bool = False,

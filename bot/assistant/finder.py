@@ -62,7 +62,7 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> lis
     matching: dict[str, int] = {}
     evidence: dict[str, list[Citation]] = {}
     on_topic = []
-    for scored in scores.everything(pool or kb.settings.search.expert_pool):  # most relevant first
+    for scored in scores.everything(pool or kb.settings.search.expert_pool, FLOOR):  # most relevant first
         paper = kb.catalog.papers.get(scored.paper_id)
         if paper is None or scored.probability < FLOOR:
             continue
