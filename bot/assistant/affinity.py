@@ -128,18 +128,24 @@ class TopicScores:
     def _best_per_paper(self, chunk_ids: list[str], vectors: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
         """The papers these chunks belong to, each with its best chunk's cosine and BM25 score."""
         searcher = self.kb.searcher
-        keep = [i for i, c in enumerate(chunk_ids) if c in searcher._chunk_paper]
-        if not keep:
-            return [], np.zeros(0), np.zeros(0)
-        cosine = (vectors[keep] if len(keep) < len(chunk_ids) else vectors) @ self.vector
-        rows = np.array([searcher._row.get(chunk_ids[i], -1) for i in keep])
-        lexical = np.where(rows >= 0, self.bm25[np.maximum(rows, 0)], 0.0) if len(self.bm25) else np.zeros(len(keep))
-        papers, group = np.unique(np.array([searcher._chunk_paper[chunk_ids[i]] for i in keep]), return_inverse=True)
+        if chunk_ids is searcher._chunk_ids:  # the whole corpus, in catalog order: its grouping is kept
+            papers, group = searcher.paper_groups()
+            cosine, lexical = vectors @ self.vector, self.bm25
+        else:
+            keep = [i for i, c in enumerate(chunk_ids) if c in searcher._chunk_paper]
+            if not keep:
+                return [], np.zeros(0), np.zeros(0)
+            cosine = (vectors[keep] if len(keep) < len(chunk_ids) else vectors) @ self.vector
+            rows = np.array([searcher._row.get(chunk_ids[i], -1) for i in keep])
+            lexical = np.where(rows >= 0, self.bm25[np.maximum(rows, 0)], 0.0) if len(self.bm25) else np.zeros(len(keep))
+            papers, group = np.unique(np.array([searcher._chunk_paper[chunk_ids[i]] for i in keep]),
+                                      return_inverse=True)
+            papers = papers.tolist()
         dense = np.full(len(papers), -2.0)
         np.maximum.at(dense, group, cosine.astype(np.float64))
         best_lexical = np.zeros(len(papers))
         np.maximum.at(best_lexical, group, lexical.astype(np.float64))
-        return papers.tolist(), dense, best_lexical
+        return papers, dense, best_lexical
 
     def score_chunks(self, chunk_ids: list[str], vectors: np.ndarray, floor: float = 0.0) -> list[PaperScore]:
         """Scores of the papers these chunks belong to, most relevant first; only those at least ``floor`` likely."""

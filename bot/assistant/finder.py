@@ -32,6 +32,13 @@ def topic_of(question: str) -> str:
     return re.sub(r"\s+", " ", _FRAME.sub(" ", question)).strip(" ?.,") or question
 
 
+def search_text(kb, topic: str) -> str:
+    """What find searches the corpus with: the topic without framing words, in English."""
+    from bot.knowledge.retrieve import to_english
+
+    return to_english(kb, topic_of(topic))
+
+
 # A topic nobody has worked on still finds loose matches ("materials discovery" -> "intent discovery"): at least
 # one evidence paper must hold this share of the topic's content words, acronyms written out.
 SAID = 2 / 3
@@ -53,9 +60,7 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> lis
 
     Ids that merge several people who share a name are left out: nobody can be contacted under them.
     """
-    from bot.knowledge.retrieve import to_english
-
-    topic = to_english(kb, topic_of(topic))
+    topic = search_text(kb, topic)
     scores = TopicScores(kb, topic)
     candidates = kb.catalog.candidates
     expected: dict[str, float] = {}

@@ -6,6 +6,7 @@ that says the topic is on it whatever the model thinks, and a topic whose words 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -23,8 +24,14 @@ def _spelled(text: str) -> str:
 
 def _stem_list(text: str) -> list[str]:
     """The content words of a text, spelled one way and stemmed, in order (a hyphen separates words)."""
+    return list(_stemmed(text))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _stemmed(text: str) -> tuple[str, ...]:
+    # The same titles are checked against every topic asked: stemmed once.
     words = [w for w in re.findall(r"[a-z][a-z0-9]+", _spelled(text)) if w not in TITLE_STOP]
-    return stemmer().stemWords(words)
+    return tuple(stemmer().stemWords(words))
 
 
 def _stems(text: str) -> set[str]:

@@ -123,6 +123,15 @@ class HybridSearcher:
         sims = matrix @ vector
         return np.sort(np.partition(sims, -k)[-k:])[::-1].astype(float).tolist()
 
+    def paper_groups(self) -> tuple[list[str], np.ndarray]:
+        """The corpus's paper ids, sorted, and for each chunk (catalog order) the index of its paper."""
+        groups = self.__dict__.get("_paper_groups")
+        if groups is None:
+            papers, group = np.unique(np.array([self._chunk_paper[c] for c in self._chunk_ids], dtype=str),
+                                      return_inverse=True)
+            groups = self._paper_groups = (papers.tolist(), group)
+        return groups
+
     def embed_queries(self, texts: list[str]) -> None:
         """Embeds in one run the queries an answer is about to ask for (one ONNX run costs about as much as
         two of a batch of two), and remembers them for embed_query."""

@@ -9,6 +9,7 @@ paper's own record, never from the text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,14 +84,18 @@ def instruction_like(sentence: str) -> bool:
 
 def reasons(sentence: str) -> list[str]:
     """Why one sentence of untrusted text is unsafe to repeat; empty when it is plain material."""
+    return list(_reasons(sentence))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _reasons(sentence: str) -> tuple[str, ...]:
+    # Answers read the same titles and abstracts again and again; a sentence's verdict never changes.
     why = payload(sentence)
     if instruction_like(sentence):
         why.insert(0, "instruction")
     if _INVISIBLE.search(sentence):
         why.append("hidden characters")
-    return why
-
-
+    return tuple(why)
 
 
 def flag(text: str) -> list[Flag]:

@@ -209,7 +209,14 @@ class OfflineParser:
         if forced:
             return "find" if forced == "find" else forced
         framed = frame_of(frame)
-        self.kb.searcher.embed_queries([framed, request.query])  # the search will ask for the query next
+        # One ONNX run for what the answer will search with next: a person's papers by the query, or, with
+        # nobody named, the corpus by find's words.
+        texts = [framed, request.query]
+        if request.topic and not (request.people or request.unknown_name or request.options):
+            from bot.assistant.finder import search_text
+
+            texts.append(search_text(self.kb, request.topic))
+        self.kb.searcher.embed_queries(texts)
         vote = self.examples.scores(self.kb.searcher.embed_query(framed))
         for op, cue in _CUES.items():
             if op in vote and cue.search(frame):
