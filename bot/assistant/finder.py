@@ -47,27 +47,39 @@ SAID = 2 / 3
 GATE_DEPTH = 50
 
 
-def said_anywhere(kb, topic: str, papers) -> bool:
-    """Some paper among the evidence speaks of the topic in its own words, not only of one word of it."""
+def said_anywhere(kb, topic: str, papers, share: float = SAID) -> bool:
+    """Some paper among the evidence speaks of the topic in its own words (``share`` of them), not only of one
+    word of it."""
     from bot.assistant.topics import acronyms, coverage, expand
 
     known = acronyms(kb)
-    return any(coverage(expand(paper.text(), known), topic) >= SAID for paper in papers)
+    return any(coverage(expand(paper.text(), known), topic) >= share for paper in papers)
 
 
-def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> list[CandidateHit]:
+def _scored(kb, texts: list[str], pool: int) -> list:
+    """Every paper at least FLOOR likely on one of the texts, with its best text's scores, most relevant first."""
+    best: dict[str, object] = {}
+    for text in texts:
+        for scored in TopicScores(kb, text).everything(pool, FLOOR):
+            if scored.paper_id not in best or scored.probability > best[scored.paper_id].probability:
+                best[scored.paper_id] = scored
+    return sorted(best.values(), key=lambda s: (-s.probability, -s.dense, s.paper_id))
+
+
+def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms: str = "") -> list[CandidateHit]:
     """Candidates with at least one paper on the topic, by the expected number of their papers on it.
 
+    ``terms``: a model's technical words for the topic; a paper counts as on the topic by either text.
     Ids that merge several people who share a name are left out: nobody can be contacted under them.
     """
     topic = search_text(kb, topic)
-    scores = TopicScores(kb, topic)
+    texts = [topic] + ([search_text(kb, terms)] if terms.strip() else [])
     candidates = kb.catalog.candidates
     expected: dict[str, float] = {}
     matching: dict[str, int] = {}
     evidence: dict[str, list[Citation]] = {}
     on_topic = []
-    for scored in scores.everything(pool or kb.settings.search.expert_pool, FLOOR):  # most relevant first
+    for scored in _scored(kb, texts, pool or kb.settings.search.expert_pool):  # most relevant first
         paper = kb.catalog.papers.get(scored.paper_id)
         if paper is None or scored.probability < FLOOR:
             continue
@@ -88,7 +100,10 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None) -> lis
     # answer a question on it (the question head: is it among the very best the corpus has, not merely the best
     # of a bad lot, as a topic off the corpus finds "traffic" in a police-stop dialogue paper).
     best = on_topic[:GATE_DEPTH]
-    if not said_anywhere(kb, topic, [p for p, _ in best]) or not any(
+    # A model's terms are its guess at the field's words: they pass only if one paper says every one of them
+    # ("protein structure prediction" is not "structure prediction for translation").
+    if not any(said_anywhere(kb, text, [p for p, _ in best], SAID if text is texts[0] else 1.0)
+               for text in texts) or not any(
             relevance(s.features[:len(QUESTION_WEIGHTS)], "question") >= RELEVANT for _, s in best):
         return []
     return [CandidateHit(candidate=candidates[p], score=round(expected[p], 4), evidence=evidence[p][:3],

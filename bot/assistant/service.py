@@ -173,9 +173,10 @@ class Assistant:
         conversation.focused = bool(answer.citations) and (
             request.op in ("fact", "title", "latest", "oldest") or request.op == "papers" and bool(request.topic))
 
-    def find(self, topic: str, k: int = 10) -> list[CandidateHit]:
-        """Candidates ranked for a topic, each with the papers that justify the rank."""
-        return find_candidates(self.kb, topic, k)
+    def find(self, topic: str, k: int = 10, terms: str = "") -> list[CandidateHit]:
+        """Candidates ranked for a topic (and a model's technical terms for it), each with the papers that justify
+        the rank."""
+        return find_candidates(self.kb, topic, k, terms=terms)
 
     # -- drafting ----------------------------------------------------------------------------------------
     def draft(self, candidate: str, *, channel: str = "email", language: str | None = None, tone: str = "warm",

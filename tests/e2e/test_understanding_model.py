@@ -4,6 +4,7 @@ to the offline parser. The real openai client (through OpenAIChat) talks to a sc
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -52,3 +53,58 @@ def test_a_down_endpoint_falls_back_to_the_offline_parser(full_kb):
     assistant = reading_assistant(full_kb, "http://127.0.0.1:9/v1")
     request = assistant.understand("How many papers does Hermann Ney have?")
     assert request.parser == "offline" and request.op == "count"
+
+
+def _parsed(op: str, person: str, topic: str, terms: str) -> str:
+    return json.dumps({"op": op, "people": [person], "topic": topic, "terms": terms})
+
+
+def test_the_models_technical_terms_find_a_paper_described_in_everyday_words(api, full_kb, assistant):
+    question = "Which Deng Cai paper picks the best reply for a chatbot by teaching it with easy examples before hard ones?"
+    assert assistant.ask(question).status == "not_found"  # the plain words alone miss it
+    api.reply(_parsed("papers", "Deng Cai", "picks the best reply for a chatbot by teaching it with easy examples "
+                      "before hard ones", "dialogue response selection curriculum learning"))
+    request = reading_assistant(full_kb, api.base_url).understand(question)
+    assert request.parser == "model" and request.terms == "dialogue response selection curriculum learning"
+    answer = assistant.execute(request)
+    assert answer.status == "answered" and answer.citations[0].paper.id == "2021.acl-long.137"
+    assert '"terms"' in api.requests[0]["messages"][0]["content"]
+
+
+def test_the_models_terms_reorder_a_persons_papers_by_what_was_described(api, full_kb, assistant):
+    question = "Which Shuhao Gu paper keeps a translation system from losing what it learned before when trained further?"
+    api.reply(_parsed("papers", "Shuhao Gu", "keeps a translation system from losing what it learned before when "
+                      "trained further", "continual learning catastrophic forgetting"))
+    request = reading_assistant(full_kb, api.base_url).understand(question)
+    answer = assistant.execute(request)
+    assert answer.citations[0].paper.id == "2022.emnlp-main.111"  # "Continual Learning of NMT within Low Forgetting…"
+    assert all(c.paper.id in full_kb.catalog.candidates["shuhao-gu"].paper_ids for c in answer.citations)
+
+
+def test_terms_of_a_topic_the_person_never_worked_on_still_find_nothing(api, full_kb, assistant):
+    api.reply(_parsed("papers", "Shuhao Gu", "how proteins fold", "protein structure prediction folding"))
+    request = reading_assistant(full_kb, api.base_url).understand("Has Shuhao Gu written about how proteins fold?")
+    assert request.terms and assistant.execute(request).status == "not_found"
+
+
+def _finding(topic: str, terms: str) -> str:
+    return json.dumps({"op": "find", "people": [], "topic": topic, "terms": terms})
+
+
+def test_find_by_the_models_terms_lists_people_the_plain_words_miss(api, full_kb, assistant):
+    question = "Who has worked on getting computers to write down what people say in languages with few recordings?"
+    assert assistant.ask(question).status == "not_found"
+    api.reply(_finding("getting computers to write down what people say in languages with few recordings",
+                       "low-resource speech recognition"))
+    answer = assistant.execute(reading_assistant(full_kb, api.base_url).understand(question))
+    assert answer.status == "answered" and len(answer.candidate_ids) >= 3 and answer.citations
+    for person in answer.candidate_ids[:3]:  # each listed for a paper of theirs on speech recognition
+        theirs = [c.paper for c in answer.citations if person in c.paper.author_ids]
+        assert any(re.search(r"speech recognition|\bASR\b", p.text(), re.I) for p in theirs), person
+
+
+def test_find_by_terms_that_only_half_match_the_corpus_still_finds_nobody(api, full_kb, assistant):
+    # "structure prediction" is in translation papers; proteins are in none.
+    api.reply(_finding("folding proteins", "protein structure prediction"))
+    answer = assistant.execute(reading_assistant(full_kb, api.base_url).understand("Who has worked on folding proteins?"))
+    assert answer.status == "not_found" and not answer.candidate_ids

@@ -135,7 +135,7 @@ class FakeAssistant:
             yield word
         yield answer
 
-    def find(self, topic: str, k: int = 10) -> list[CandidateHit]:
+    def find(self, topic: str, k: int = 10, terms: str = "") -> list[CandidateHit]:
         hits = []
         for candidate in self.candidates.values():
             evidence = [c for c in self._ranked(topic, self.papers_of(candidate.id), 3) if c.score > 0]

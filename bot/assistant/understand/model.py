@@ -41,6 +41,8 @@ class ParsedRequest(BaseModel):
     follow_up: bool = Field(default=False, description="The message speaks of the person or paper already discussed.")
     title: str | None = Field(default=None, description="A paper title as written in the message.")
     topic: str = ""
+    terms: str = Field(default="", description="The technical terms a paper on the topic would use, when the message "
+                                               "describes it in other words.")
     year_from: int | None = None
     year_to: int | None = None
     venue: str | None = None

@@ -45,6 +45,8 @@ class Request(BaseModel):
                                      "people named (0: first), when others are named beside it.")
     topic: str = Field(default="", description="What the work is about, in the user's words.")
     query: str = Field(default="", description="The words to search a person's papers with (the topic if empty).")
+    terms: str = Field(default="", description="A model's technical terms for the topic, as papers would word it; "
+                                               "searched beside the user's own words, never instead of them.")
     year_from: int | None = Field(default=None, description="Earliest publication year asked for.")
     year_to: int | None = Field(default=None, description="Latest publication year asked for.")
     venue: str | None = Field(default=None, description="Venue family, e.g. 'EMNLP' or 'Findings of ACL'.")
