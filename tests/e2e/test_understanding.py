@@ -118,6 +118,41 @@ def test_a_paper_is_found_by_its_title(assistant, full_kb, ask, check):
         assert paper.venue in answer.text
 
 
+def _named(kb, name: str):
+    return next(p for p in kb.catalog.papers.values() if p.title.startswith(f"{name}:"))
+
+
+@pytest.mark.parametrize("ask, check", [
+    ("In which year did Siqi Bao put out PLATO?", "when"), ("who wrote PLATO-XL?", "who"),
+    ("at which venue did they publish KRLS", "where"), ("what is unINL about?", "about"),
+])
+def test_a_paper_is_found_by_the_name_its_title_gives_its_system(assistant, full_kb, ask, check):
+    name = re.search(r"PLATO-XL|PLATO|KRLS|unINL", ask).group().replace("unINL", "UniNL")
+    paper = _named(full_kb, name)
+    answer = assistant.ask(ask)
+    assert cited(answer) == [paper.id], answer.text
+    if check == "when":
+        assert str(paper.year) in answer.text
+    elif check == "where":
+        assert paper.venue in answer.text
+    elif check == "who":
+        assert names_in_order(full_kb, answer.text)[:3] == paper.author_ids[:3]
+
+
+@pytest.mark.parametrize("ask", [
+    "Who has worked on mutual information?",  # MuTual is a dataset's name, "mutual" a word
+    "Which of Deng Cai's papers compare against PLATO?",  # not his paper: a topic, not the lookup
+    "Who has worked with MuST-C?",  # a corpus many papers use: whoever worked with it, not its one paper
+])
+def test_a_system_name_that_is_a_word_or_someone_elses_is_not_read_as_that_paper(assistant, full_kb, ask):
+    answer = assistant.ask(ask)
+    owners = {_named(full_kb, n).id for n in ("MuTual", "PLATO", "MuST-C")
+              if any(p.title.startswith(f"{n}:") for p in full_kb.catalog.papers.values())}
+    assert not (answer.status == "answered" and cited(answer)[:1] and cited(answer)[0] in owners
+                and answer.intent == "title"), answer.text
+    assert "is not an author of" not in answer.text
+
+
 def test_an_unknown_full_name_is_never_swapped_for_a_namesake(assistant):
     answer = assistant.ask("What has Greta Ney written on speech recognition?")
     assert answer.status == "not_found" and answer.citations == []

@@ -157,6 +157,10 @@ class OfflineParser:
         # A short unquoted title ("Neural Machine Translation") is more often a topic than a lookup.
         if title_span and len(title_span.value.split()) < 5 and not _quoted(text, title_span):
             title_ids, title_span = [], None
+        by_name = False
+        if not title_span:  # "when did Siqi Bao put out PLATO?": the name a title gives its system
+            title_ids, title_span = self.titles.named(text)
+            by_name = bool(title_span)
         plain = text
         if title_span:
             mask(title_span.start, title_span.end, "TITLE")
@@ -172,6 +176,10 @@ class OfflineParser:
         venue, venue_spans = slots.venue(plain)
         for span in venue_spans:
             mask(span.start, span.end, "VENUE")
+        if by_name and people:  # a name of theirs ("Siqi Bao's PLATO"); of nobody named, it is a topic
+            title_ids = [p for p in title_ids if people[0] in self.kb.catalog.papers[p].author_ids]
+            if not title_ids:
+                spans.remove((title_span.start, title_span.end, "TITLE"))
         frame = _apply(text, spans)
         rest = _apply(text, spans, blank=True)
         request = Request(
@@ -253,6 +261,9 @@ class OfflineParser:
                 request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "help") and \
                 (op != "find" or request.aspect == "who" and not _PEOPLE_ON_TOPIC.search(frame)):
             return "fact"  # "which venue was that in?", "and its other authors?": the paper just shown
+        if request.paper_id and named == 1 and request.aspect and op in ("fact", "papers", "count", "venues",
+                                                                        "top_coauthors", "profile", "latest", "oldest"):
+            return "title"  # "in which year did X put out PLATO?": a fact of the paper named, X beside it
         described = sum(len(w) > 2 for w in request.topic.split()) >= 3  # "the paper on X", not "most common"
         if named == 1 and request.people and described and request.aspect in ("who", "when", "where") and \
                 op in ("papers", "count", "venues", "top_coauthors", "profile"):

@@ -8,6 +8,7 @@ says which operation it is.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -109,16 +110,66 @@ def venue(text: str) -> tuple[str | None, list[Span]]:
     return family(match.group()), [Span(match.start(), match.end(), match.group())]
 
 
+# A system's name before a title's colon ("PLATO: Pre-trained Dialogue Generation…", "Wino-X: …", "SIMMC 2.0: …"):
+# one word with a capital inside, a digit or a hyphen, optionally a version number after it.
+_SYSTEM_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?: (\d+(?:\.\d+)*))?")
+
+
+def system_name(title: str) -> str | None:
+    """The name a paper gives its system or dataset before the colon of its title, if it gives one."""
+    head = title.split(":", 1)[0].strip() if ":" in title else ""
+    match = _SYSTEM_NAME.fullmatch(head)
+    if not match or len(match.group(1)) < 3:
+        return None
+    word = match.group(1)
+    # "UniNL", "PLATO", "Wino-X", "VIST5" are names; "Cross-Lingual" or "Revisited" are words.
+    named = re.search(r"[a-z0-9][A-Z]|\d", word) or any(part.isupper() for part in word.split("-"))
+    return head if named or match.group(2) else None
+
+
 class TitleIndex:
-    """Titles of the catalog, found in a message exactly (folded) or, inside quotes, fuzzily."""
+    """Titles of the catalog, found in a message exactly (folded) or, inside quotes, fuzzily; and the names
+    titles give their systems, found written as the title writes them."""
 
     def __init__(self, papers):
         self._by_title: dict[str, list[str]] = {}
+        self._by_name: dict[str, list[str]] = {}
         for paper in papers:
             key = fold(paper.title)
             if len(key.split()) >= 3:
                 self._by_title.setdefault(key, []).append(paper.id)
+            if name := system_name(paper.title):
+                self._by_name.setdefault(name, []).append(paper.id)
         self._keys = sorted(self._by_title, key=len, reverse=True)
+        self._names = self._name_patterns([p.text() for p in papers])
+
+    def _name_patterns(self, texts: list[str]) -> list[tuple[str, re.Pattern]]:
+        """How each system name is found in a message, longest first ("PLATO-XL" before "PLATO").
+
+        A name is found as the title writes it, or in any case when the corpus never writes it in lower case
+        ("unINL" is UniNL; "mutual" and "promise" are words, not MuTual and ProMISe). A name that other papers use
+        too (a dataset, a metric: "MuST-C", "COMET") is what they work with, a topic, not this one paper."""
+        documents: Counter = Counter()  # in how many texts each word appears, in any case
+        lower: set[str] = set()  # the words written in lower case somewhere
+        for text in texts:
+            words = set(re.findall(r"(?<![\w-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w-])", text))
+            documents.update({w.lower() for w in words})
+            lower.update(w for w in words if w.islower())
+        out = []
+        for name in sorted(self._by_name, key=len, reverse=True):
+            word = name.split()[0].lower()
+            if documents[word] > len(self._by_name[name]) + 1:
+                continue  # used by other papers ("chit-chat models like DialoGPT")
+            spelled = 0 if word in lower else re.I
+            out.append((name, re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", spelled)))
+        return out
+
+    def named(self, text: str) -> tuple[list[str], Span | None]:
+        """Paper ids of the system name the message writes (the papers that give it), and its span."""
+        for name, pattern in self._names:
+            if match := pattern.search(text):
+                return self._by_name[name], Span(match.start(), match.end(), name)
+        return [], None
 
     def find(self, text: str) -> tuple[list[str], Span | None]:
         """Paper ids of the title the message names (longest first), and the span to mask."""
