@@ -185,7 +185,10 @@ def extreme(kb, person: Candidate, request: Request, newest: bool) -> Answer:
         text = f"{person.name}'s {which} paper{_filters(request)} in the knowledge base is {_ref(chosen[0])} " \
                f"({_where(chosen[0])}) [1]."
     else:
-        text = f"{person.name}'s {which} papers{_filters(request)} ({year}):\n" + _listing(chosen)
+        years = sorted({p.year for p in chosen if p.year})
+        when = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(year)
+        counted = f" {len(chosen)}" if len(years) > 1 else ""  # "the three most recent" reach back a year or more
+        text = f"{person.name}'s{counted} {which} papers{_filters(request)} ({when}):\n" + _listing(chosen)
     return answer(text, chosen, [person.id], "latest" if newest else "oldest")
 
 

@@ -1,5 +1,7 @@
 """Whether a title names a topic: its content words, stemmed, with the person's field as mere context."""
 
+import pytest
+
 from bot.assistant.topics import field_of, title_holds
 from bot.models import Paper
 
@@ -35,3 +37,17 @@ def test_a_compound_is_one_term_and_spellings_are_one_word():
     assert title_holds("Document Level Translation of Sagas", "document-level translation")
     assert title_holds("A Multi-domain Dialogue Corpus of Ferry Bookings", "multi-domain dialog")
     assert title_holds("Summarisation of Council Meetings", "meeting summarization")
+
+
+@pytest.mark.parametrize("message, topic", [
+    ("Who has worked on knowledge distillation?", "knowledge distillation"),
+    ("Which of her papers are on data augmentation?", "data augmentation"),
+    ("papers on topic modeling please", "topic modeling"),
+    ("anyone on joint entity and relation extraction?", "joint entity and relation extraction"),
+    ("what's in the knowledge base on dialogue?", "dialogue"),  # framing here
+    ("any data on speech recognition?", "speech recognition"),
+])
+def test_a_framing_word_that_begins_a_term_of_the_field_stays_in_the_topic(message, topic):
+    from bot.assistant.understand.frames import topic_of
+
+    assert topic_of(message) == topic

@@ -37,6 +37,20 @@ _ON_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|related to|relating 
                        r"around|dealing with|touching on|touch on|sur|concernant)\s+(.+)$", re.I)
 
 
+# Framing words that also begin the field's own terms: "knowledge distillation", "data augmentation", "topic
+# modeling", "shared task", "joint learning", "common sense", "distribution shift". Before a word that is not
+# framing they are part of the topic; elsewhere ("in the knowledge base", "joint papers") they frame it.
+_MODIFIERS = re.compile(r"(?<![\w-])(knowledge|data|topic|topics|field|fields|common|joint|shared|distribution|"
+                        r"regular|background|profile|summary|person|count)\s+([a-z][\w-]{2,})",
+                        re.I)
+
+
+def _terms_kept(text: str) -> str:
+    """The text with each framing word that begins a term of the field joined to the term's next word."""
+    return _MODIFIERS.sub(lambda m: m.group(0) if _FRAME.fullmatch(m.group(2)) else f"{m.group(1)}_{m.group(2)}",
+                          text)
+
+
 def topic_of(text: str, prepositional: bool = False) -> str:
     """What is left of a message once its framing words and slots are gone: the subject of the work.
 
@@ -47,7 +61,7 @@ def topic_of(text: str, prepositional: bool = False) -> str:
         if not match:
             return ""
         text = match.group(1)
-    cleaned = _FRAME.sub(" ", re.sub(r"['’]s\b", " ", _ELISION.sub(r"\1 ", text)))
+    cleaned = _FRAME.sub(" ", _terms_kept(re.sub(r"['’]s\b", " ", _ELISION.sub(r"\1 ", text)))).replace("_", " ")
     cleaned = re.sub(r"[?!.,;:()\"“”«»—–]+|\s-\s", " ", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" -'")
     cleaned = re.sub(r"^(?:(?:and|or|et|ou)\b\s*)+|(?:\s*\b(?:and|or|et|ou))+$", "", cleaned, flags=re.I)

@@ -53,8 +53,9 @@ _FIELDS = (
     ("languages", re.compile(r"\b(?:languages?|speaks?)\b", re.I)),
     ("notes", re.compile(r"\b(?:notes?|remarks?|comments?)\b", re.I)),
 )
-_LIMIT = re.compile(r"\b(?:top|first|last|latest|(?:most recent|newest))\s+(\d{1,2}|two|three|four|five|six|seven|"
-                    r"eight|nine|ten)\b", re.I)
+_COUNTED = r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
+_LIMIT = re.compile(rf"\b(?:top|first|last|latest|(?:most recent|newest))\s+{_COUNTED}\b|"
+                    rf"\b{_COUNTED}\s+(?:most recent|newest|latest|last|first|earliest|oldest)\b", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
@@ -246,5 +247,5 @@ def limit(text: str) -> int | None:
     match = _LIMIT.search(text)
     if not match:
         return None
-    value = match.group(1).lower()
+    value = (match.group(1) or match.group(2)).lower()
     return _NUMBERS.get(value) or int(value)
