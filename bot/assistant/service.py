@@ -95,6 +95,7 @@ class Assistant:
         answer = self.execute(request, conversation)
         if self.model is not None and answer.status == "answered" and request.op not in ("draft", "revise", "help"):
             answer = self._llm.rewrite(question, answer)
+        _say_read_as(request, answer)
         self._remember(conversation, question, request, answer)
         logger.info("ask op=%s parser=%s status=%s engine=%s cited=%d in %.0f ms", request.op, request.parser,
                     answer.status, answer.engine, len(answer.citations), (time.perf_counter() - started) * 1000)
@@ -112,6 +113,7 @@ class Assistant:
                     answer = piece
                 else:
                     yield piece
+        _say_read_as(request, answer)
         self._remember(conversation, question, request, answer)
         yield answer
 
@@ -248,3 +250,12 @@ def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
         kb.ingest()
     return Assistant(kb, Company.load(settings.knowledge.company_dir), build_chat_model(settings.llm),
                      pipeline=pipeline, model_parses=settings.llm.understand)
+
+
+def _say_read_as(request: Request, answer: Answer) -> None:
+    """A name read as a near spelling of someone's is said, never silently swapped."""
+    if request.read_as and answer.candidate_ids:
+        note = f"Read {', '.join(request.read_as)}: nobody here is written that way."
+        for warnings in (answer.warnings, *([answer.draft.warnings] if answer.draft is not None else [])):
+            if note not in warnings:
+                warnings.insert(0, note)

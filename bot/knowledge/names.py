@@ -29,6 +29,8 @@ que dans est ont sont au aux son sa ses
 """.split())
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
+_INITIALS = re.compile(r"(?<![\w.])((?:[^\W\d_]\.\s?-?){1,3})\s*([^\W\d_][^\W\d_'’-]+(?:-[^\W\d_]+)?)(?:['’]s)?(?![\w.])")
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Mention:
 
     namesakes: list[str] = field(default_factory=list)
     name: str = ""
+    near: bool = False  # a near spelling of the name ("Siqi Bhao"), not the name itself
 
     @property
     def ambiguous(self) -> bool:
@@ -102,11 +105,16 @@ class NameResolver:
         self._first: dict[str, set[str]] = defaultdict(set)
         self._given: dict[str, set[str]] = defaultdict(set)  # person id -> every given-name token they use
         self._compound: dict[str, set[str]] = defaultdict(set)  # "callison burch" -> its holders
+        self._initials: dict[str, set[str]] = defaultdict(set)  # "w y wang" and "w wang" -> William Yang Wang
         for person_id, variants in names.items():
             for variant in variants:
                 tokens = fold(variant).split()
                 if not tokens:
                     continue
+                if len(tokens) >= 2:
+                    letters = [t[0] for t in tokens[:-1]]
+                    self._initials[" ".join(letters + tokens[-1:])].add(person_id)
+                    self._initials[f"{letters[0]} {tokens[-1]}"].add(person_id)
                 self._full[" ".join(tokens)].add(person_id)
                 self._exact[" ".join(tokens)].add(person_id)
                 if len(tokens) > 2:
@@ -131,21 +139,22 @@ class NameResolver:
 
     def resolve(self, text: str) -> Resolution:
         """The mentions of candidates in ``text``, longest and most exact first."""
-        spans = [(m.start(), m.end(), fold(re.sub(r"['’]s$", "", m.group()))) for m in _TOKEN.finditer(text)]
+        spans = [(m.start(), m.end(), fold(_POSSESSIVE.sub("", m.group()))) for m in _TOKEN.finditer(text)]
         tokens = [s for s in spans if s[2]]
         taken = [False] * len(tokens)
         all_lower = text == text.lower()
         mentions: list[Mention] = []
 
-        def take(i: int, n: int, ids: list[str], score: float) -> None:
-            mentions.append(Mention(tokens[i][0], tokens[i + n - 1][1], ids, score))
+        def take(i: int, n: int, ids: list[str], score: float, near: bool = False) -> None:
+            mentions.append(Mention(tokens[i][0], tokens[i + n - 1][1], ids, score, near=near))
             for j in range(i, i + n):
                 taken[j] = True
 
         def nobody(i: int, n: int, namesakes: set[str]) -> None:
             """Tokens i..i+n-1 name a person who is not here; ``namesakes`` share a part of the name."""
             start, end = tokens[i][0], tokens[i + n - 1][1]
-            mentions.append(Mention(start, end, [], 60.0, namesakes=self._ordered(namesakes), name=text[start:end]))
+            mentions.append(Mention(start, end, [], 60.0, namesakes=self._ordered(namesakes),
+                                    name=_POSSESSIVE.sub("", text[start:end])))
             for j in range(i, i + n):
                 taken[j] = True
 
@@ -166,6 +175,16 @@ class NameResolver:
                 if not any(taken[i:i + n]) and key in self._full:
                     # "Xiang Li" is Xiang Li, not Xiang-Yang Li too: a name written whole is its holders' first
                     take(i, n, self._ordered(self._exact.get(key) or self._full[key]), 100.0)
+        for match in _INITIALS.finditer(text):  # "W. Y. Wang", "R. Sennrich": initials before a surname
+            at = [j for j, t in enumerate(tokens) if match.start() <= t[0] < match.end()]
+            key = " ".join(fold(c) for c in re.findall(r"[^\W\d_]", match.group(1))) + " " + tokens[at[-1]][2]
+            if not at or any(taken[j] for j in at):
+                continue
+            if key in self._initials:
+                take(at[0], len(at), self._ordered(self._initials[key]), 90.0)
+            elif match.group(1).isupper() and match.group(2).istitle() and tokens[at[-1]][2] not in _STOPWORDS \
+                    and tokens[at[-1]][2] not in self._common:
+                nobody(at[0], len(at), self._surname.get(tokens[at[-1]][2], set()))  # "J. Doe": nobody here
         for i, (start, end, word) in enumerate(tokens):  # a name of one word ("Mausam"), written as its holder does
             if (taken[i] or word not in self._full or len(word) < 3 or word in _STOPWORDS or word in self._common
                     or not plausible(i, 1) or text[start:end].isupper()):
@@ -187,7 +206,7 @@ class NameResolver:
                 if hit and not _each_word_near(key, hit[0]):
                     hit = None  # "michael wrote" is not "Michael Roth": every word must be a near spelling
                 if hit:
-                    take(i, n, self._ordered(self._full[hit[0]]), hit[1])
+                    take(i, n, self._ordered(self._full[hit[0]]), hit[1], near=True)
         full_names = {i for m in mentions for i in m.ids}
         # A hyphenated surname is one: "Leila Callison-Burch" is not Chris Callison-Burch, "Callison-Burch" alone is.
         for i in range(1, len(tokens)):
@@ -253,7 +272,7 @@ class NameResolver:
                 continue
             take(i, 1, self._ordered(self._first[word]), 70.0)
         for mention in mentions:
-            mention.name = mention.name or text[mention.start:mention.end]
+            mention.name = mention.name or _POSSESSIVE.sub("", text[mention.start:mention.end])
         mentions.sort(key=lambda m: m.start)
         remainder = text
         for mention in reversed(mentions):

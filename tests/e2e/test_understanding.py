@@ -374,3 +374,19 @@ def test_the_n_most_recent_reach_back_and_say_which_years(assistant, full_kb):
     answer = assistant.ask("Shuhao Gu's two most recent papers")
     assert cited(answer) == [p.id for p in papers[:2]] and papers[0].year != papers[1].year
     assert f"({papers[1].year}–{papers[0].year})" in answer.text
+
+
+def test_a_near_spelling_of_a_name_is_answered_for_that_person_and_says_so(assistant):
+    answer = assistant.ask("papers by Siqi Bhao")
+    assert answer.candidate_ids == ["siqi-bao"]
+    assert any("“Siqi Bhao” as Siqi Bao" in w for w in answer.warnings)
+    draft = assistant.ask("email Siqi Bhao about our dialogue team")
+    assert draft.status == "draft" and any("as Siqi Bao" in w for w in draft.draft.warnings)
+    assert not assistant.ask("papers by Siqi Bao").warnings
+
+
+@pytest.mark.parametrize("question", ["what did Qingyang Wu publish?", "what has Deng Cai published so far"])
+def test_what_someone_published_is_their_list_not_their_first_paper(assistant, full_kb, question):
+    answer = assistant.ask(question)
+    person = answer.candidate_ids[0]
+    assert answer.intent == "papers" and len(answer.citations) == min(len(papers_of(full_kb, person)), 10)

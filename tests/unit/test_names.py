@@ -142,3 +142,31 @@ def test_a_name_of_one_word_is_its_holder():
     assert resolver.resolve("List Aarav's papers with Ines Lunde.").ids == ["aarav", "ines-lunde"]
     unknown = resolver.resolve("write to signe aarav about a talk").unknown
     assert [m.name for m in unknown] == ["signe aarav"] and unknown[0].namesakes == ["aarav"]
+
+
+TANES = NameResolver({"wiremu-yang-tane": ["Wiremu Yang Tane"], "wikitoria-tane": ["Wikitoria Tane"],
+                      "ana-tane": ["Ana Tane"]})
+
+
+@pytest.mark.parametrize("question, ids", [
+    ("anything by W. Y. Tane in 2022?", ["wiremu-yang-tane"]),
+    ("papers of W.Y. Tane", ["wiremu-yang-tane"]),
+    ("A. Tane's latest", ["ana-tane"]),
+])
+def test_initials_before_a_surname_name_whoever_they_fit(question, ids):
+    assert TANES.resolve(question).ids == ids
+
+
+def test_initials_that_fit_several_people_ask_and_those_that_fit_nobody_are_unknown():
+    several = TANES.resolve("what has W. Tane written?")
+    assert set(several.choices) == {"wiremu-yang-tane", "wikitoria-tane"} and several.ambiguous_name == "W. Tane"
+    unknown = TANES.resolve("latest from J. Doe")
+    assert unknown.ids == [] and [m.name for m in unknown.unknown] == ["J. Doe"]
+    assert TANES.resolve("e.g. BERT and its kin").mentions == []
+
+
+def test_a_near_spelling_is_marked_as_one_and_a_possessive_is_not_part_of_the_name():
+    near = TANES.resolve("papers by Wikitoria Tanee")
+    assert near.ids == ["wikitoria-tane"] and near.mentions[0].near
+    assert not TANES.resolve("papers by Wikitoria Tane").mentions[0].near
+    assert TANES.resolve("Tane's latest").ambiguous_name == "Tane"

@@ -15,6 +15,7 @@ import typing
 from pydantic import BaseModel, Field, ValidationError
 
 from bot.assistant.replies import parse_json_loosely
+from bot.assistant.understand.offline import read_as
 from bot.assistant.understand.request import Aspect, Channel, DossierField, Operation, Request, Revision
 from bot.prompts import load_prompt
 
@@ -97,6 +98,7 @@ class ModelParser:
                 request.ambiguous_at = len(request.people)
             else:
                 request.people.append(known[0])
+                request.read_as += read_as(self.kb, [m for m in resolution.mentions if m.ids[:1] == known[:1]])
         if parsed.title:
             ids, _ = self.titles.find(f"“{parsed.title}”")
             if not ids:

@@ -199,6 +199,7 @@ class OfflineParser:
             if people:
                 first = next(m for m in resolution.mentions if m.ambiguous)
                 request.ambiguous_at = len({m.ids[0] for m in known if m.start < first.start})
+        request.read_as = read_as(self.kb, known)
         request.op = self._operation(frame, request, forced, has_draft, remembered, focused)
         if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
             request.topic = topic_of(rest, prepositional=True)
@@ -287,6 +288,12 @@ class OfflineParser:
                              or not named and not remembered):
             op = "papers"
         return op
+
+
+def read_as(kb, mentions) -> list[str]:
+    """What each near spelling was read as, to be said: "“Siqi Bhao” as Siqi Bao"."""
+    return [f"“{m.name}” as {kb.catalog.candidates[m.ids[0]].name}" for m in mentions
+            if m.near and len(m.ids) == 1 and m.ids[0] in kb.catalog.candidates]
 
 
 def _quoted(text: str, span) -> bool:
