@@ -13,7 +13,7 @@ from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
 from bot.assistant.topics import acronyms, expand, field_of, phrase_holds, themes, title_holds
 from bot.assistant.understand.request import Request
-from bot.assistant.understand.slots import family
+from bot.assistant.understand.slots import family, in_family
 from bot.knowledge.french import translated_share
 from bot.knowledge.retrieve import clean_query, to_english, vocabulary
 from bot.knowledge.untrusted import is_safe, safe_text
@@ -65,7 +65,7 @@ def filtered(kb, person: str, request: Request, coauthor: str | None = None) -> 
     for paper in kb.catalog.papers_of(person):
         if low and (paper.year or 0) < low or high and (paper.year or 9999) > high:
             continue
-        if request.venue and family(paper.venue) != request.venue:
+        if request.venue and not in_family(paper.venue, request.venue):
             continue
         if coauthor and coauthor not in paper.author_ids:
             continue

@@ -51,3 +51,10 @@ def test_a_framing_word_that_begins_a_term_of_the_field_stays_in_the_topic(messa
     from bot.assistant.understand.frames import topic_of
 
     assert topic_of(message) == topic
+
+
+def test_asking_whom_to_talk_to_is_framing_not_topic():
+    from bot.assistant.understand.frames import topic_of
+
+    assert topic_of("I need someone strong in speech translation, who should I talk to?") == "speech translation"
+    assert topic_of("Who works on small talk?") == "small talk"

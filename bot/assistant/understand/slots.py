@@ -17,9 +17,11 @@ from bot.venues import parse_venue
 from bot.text import TITLE_MIN, fold, titles_match
 
 _YEAR = re.compile(r"(?<![\w.-])(19[89]\d|20[0-4]\d)(?![\w-])")
-_SINCE = re.compile(r"\b(?:since|after|starting(?: in| from)?|depuis|apr[eè]s)\s+(19[89]\d|20[0-4]\d)\b|"
+# "since 2019", "until 2020" hold the year; "after 2019", "before 2021" do not.
+_SINCE = re.compile(r"\b(?:since|starting(?: in| from)?|depuis|(after|apr[eè]s))\s+(19[89]\d|20[0-4]\d)\b|"
                     r"\bfrom\s+(19[89]\d|20[0-4]\d)\s+(?:on|onwards?)\b", re.I)
-_BEFORE = re.compile(r"\b(?:before|until|up to|prior to|avant)\s+(19[89]\d|20[0-4]\d)\b", re.I)
+_BEFORE = re.compile(r"\b(?:until|till|up to|up until|through|jusqu'en|(before|prior to|avant))\s+"
+                     r"(19[89]\d|20[0-4]\d)\b", re.I)
 _RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*(?:-|–|to|and|through|until|à|et)\s*(19[89]\d|20[0-4]\d)\b", re.I)
 _QUOTED = re.compile(r"“([^”]{6,})”|\"([^\"]{6,})\"|‘([^’]{6,})’|'([^']{6,})'|«\s*([^»]{6,}?)\s*»|\*([^*]{6,})\*")
 _CHANNEL = re.compile(r"\b(linked\s?in|inmail|whats\s?app|telegram|e-?mails?|mail)\b", re.I)
@@ -74,12 +76,12 @@ def years(text: str) -> tuple[int | None, int | None, list[Span]]:
         low, high = sorted((int(match.group(1)), int(match.group(2))))
         spans.append(Span(match.start(), match.end(), (low, high)))
     elif match := _SINCE.search(text):
-        group = 1 if match.group(1) else 2
-        low = int(match.group(group))
+        group = 2 if match.group(2) else 3
+        low = int(match.group(group)) + bool(match.group(1))
         spans.append(Span(match.start(group), match.end(group), low))
     elif match := _BEFORE.search(text):
-        high = int(match.group(1)) - 1
-        spans.append(Span(match.start(1), match.end(1), high))
+        high = int(match.group(2)) - bool(match.group(1))
+        spans.append(Span(match.start(2), match.end(2), high))
     else:
         found = [(int(m.group(1)), m) for m in _YEAR.finditer(text)]
         if found:
@@ -103,12 +105,25 @@ _VENUE_WORDS = re.compile(r"\b(?:findings(?:\s+(?:of|at|track of))?(?:\s+the)?\s
                           r"interspeech|icassp)(?:[- ]ijcnlp)?(?:\s+findings)?\b", re.I)
 
 
+_FINDINGS = re.compile(r"\bfindings\b", re.I)
+
+
 def venue(text: str) -> tuple[str | None, list[Span]]:
-    """The venue family a message names, and where."""
+    """The venue family a message names, and where; "Findings" alone is every Findings track."""
     match = _VENUE_WORDS.search(text)
-    if not match or re.match(r"\s*anthology", text[match.end():], re.I):
+    if not match:
+        if findings := _FINDINGS.search(text):
+            return "Findings", [Span(findings.start(), findings.end(), findings.group())]
+        return None, []
+    if re.match(r"\s*anthology", text[match.end():], re.I):
         return None, []
     return family(match.group()), [Span(match.start(), match.end(), match.group())]
+
+
+def in_family(venue_name: str | None, wanted: str) -> bool:
+    """Whether a paper's venue is of the family asked for ("Findings": of any conference)."""
+    found = family(venue_name)
+    return found == wanted or wanted == "Findings" and bool(found) and found.startswith("Findings of")
 
 
 # A system's name before a title's colon ("PLATO: Pre-trained Dialogue Generation…", "Wino-X: …", "SIMMC 2.0: …"):
