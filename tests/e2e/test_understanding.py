@@ -390,3 +390,17 @@ def test_what_someone_published_is_their_list_not_their_first_paper(assistant, f
     answer = assistant.ask(question)
     person = answer.candidate_ids[0]
     assert answer.intent == "papers" and len(answer.citations) == min(len(papers_of(full_kb, person)), 10)
+
+
+@pytest.mark.parametrize("question", ["compare Siqi Bao and Deng Cai for our dialogue team",
+                                      "who fits our dialogue team better, Deng Cai or Siqi Bao?"])
+def test_comparing_two_people_for_a_role_ranks_them_by_fit(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.intent == "fit" and set(answer.candidate_ids) == {"siqi-bao", "deng-cai"}
+    assert "compare" not in answer.text.split("(")[0] and "better" not in answer.text.split("(")[0]
+
+
+def test_a_coined_name_of_three_parts_is_the_paper_that_gives_it(assistant, full_kb):
+    paper = _named(full_kb, "Skeleton-to-Response")
+    answer = assistant.ask("Who are the authors of Skeleton-to-Response?")
+    assert cited(answer) == [paper.id] and names_in_order(full_kb, answer.text)[:2] == paper.author_ids[:2]

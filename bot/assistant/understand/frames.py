@@ -20,7 +20,7 @@ _FRAME = re.compile(
     r"latest|lastest|last|recent|recently|lately|nowadays|currently|these days|so far|thus far|to date|until now|"
     r"up to now|altogether|overall|newest|new|most|least|first|"
     r"earliest|oldest|freshest|piece|thing|things|interested|keen|curious|strong in|skilled (?:in|at)|"
-    r"(?:talk|speak|reach out) to|"
+    r"(?:talk|speak|reach out) to|compare|compared|comparison|versus|vs|better|suited|"
     r"how|many|much|count|number|total|totals|roughly|prolific|hold|holds|have|got|dated|during|appears?|"
     r"together|jointly|joint|both|shared?|collaborat\w*|co-?authors?|co-?authored|coauthors?|coauthored|"
     r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"

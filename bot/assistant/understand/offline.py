@@ -59,6 +59,8 @@ _CUES = {
                        r"what (?:are|is) (?:you|this|this (?:bot|assistant|tool|thing)) (?:good )?for)\b", re.I),
     "profile": re.compile(r"\b(?:topics|themes|(?:research )?areas|interests|expertise|speciali[sz]\w*|profile|"
                           r"background|overview|bio)\b", re.I),
+    "fit": re.compile(r"\b(?:fits?|compare|rank|better suited|best suited|suit|suitable|good match|match for|"
+                      r"who(?:'s| is) (?:the )?better)\b", re.I),
     "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names)\b", re.I),
     "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
                            re.I),

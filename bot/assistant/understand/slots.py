@@ -139,7 +139,10 @@ def system_name(title: str) -> str | None:
         return None
     word = match.group(1)
     # "UniNL", "PLATO", "Wino-X", "VIST5" are names; "Cross-Lingual" or "Revisited" are words.
-    named = re.search(r"[a-z0-9][A-Z]|\d", word) or any(part.isupper() for part in word.split("-"))
+    parts = word.split("-")
+    # ... and so are coinages of three parts or more ("Skeleton-to-Response"); a term that other papers use
+    # too ("sequence-to-sequence") is left out where the names are read (TitleIndex).
+    named = re.search(r"[a-z0-9][A-Z]|\d", word) or any(part.isupper() for part in parts) or len(parts) >= 3
     return head if named or match.group(2) else None
 
 
