@@ -404,3 +404,9 @@ def test_a_coined_name_of_three_parts_is_the_paper_that_gives_it(assistant, full
     paper = _named(full_kb, "Skeleton-to-Response")
     answer = assistant.ask("Who are the authors of Skeleton-to-Response?")
     assert cited(answer) == [paper.id] and names_in_order(full_kb, answer.text)[:2] == paper.author_ids[:2]
+
+
+def test_anything_on_a_topic_from_someone_is_their_papers_on_it_not_their_profile(assistant, full_kb):
+    answer = assistant.ask("anything on retrieval from deng cai")
+    assert answer.intent == "papers" and answer.citations
+    assert all("deng-cai" in c.paper.author_ids and "retriev" in c.paper.text().lower() for c in answer.citations)

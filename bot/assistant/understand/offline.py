@@ -284,6 +284,8 @@ class OfflineParser:
                 and (op in ("top_coauthors", "venues", "fact") or terse)
                 and not _CUES.get(op, re.compile("^$")).search(frame)):
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
+        if op == "profile" and request.topic and re.search(r"\b(?:on|about|regarding|related to)\s+TOPIC\b", framed):
+            op = "papers"  # "anything on retrieval from X": their papers on it, not their profile
         if op == "dossier" and _WORK_ON.search(frame):
             op = "papers"  # "X's work on languages" asks for papers; "which languages does X speak" for the dossier
         if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
