@@ -410,3 +410,14 @@ def test_anything_on_a_topic_from_someone_is_their_papers_on_it_not_their_profil
     answer = assistant.ask("anything on retrieval from deng cai")
     assert answer.intent == "papers" and answer.citations
     assert all("deng-cai" in c.paper.author_ids and "retriev" in c.paper.text().lower() for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, english", [
+    ("Qui a travaillé sur la traduction de la parole ?", "speech translation"),
+    ("Quels chercheurs travaillent sur la reconnaissance de la parole ?", "speech recognition"),
+])
+def test_who_has_worked_on_asked_in_french_finds_people_on_the_english_topic(assistant, question, english):
+    answer = assistant.ask(question)
+    assert answer.intent == "find" and answer.status == "answered" and len(answer.candidate_ids) >= 3
+    assert english in answer.text
+    assert all(english.split()[0] in c.paper.text().lower() for c in answer.citations)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.french import is_french
+
 # Words that frame a request but say nothing about the work it is about.
 _FRAME = re.compile(
     r"(?<![\w-])(?:(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
@@ -32,7 +34,8 @@ _FRAME = re.compile(
     r"quel|quels|quelle|quelles|les|des|du|de|la|le|sur|pour|par|avec|travaux|travail|articles?|a-t-il|"
     r"a-t-elle|ont|est|sont|qui|que|quoi|dans|en|et|un|une|combien|publi[ée]s?|[ée]crits?|r[ée]cents?|dernier|"
     r"derni[èe]re|auteurs?|co-?auteurs?|ann[ée]e|o[uù]|quand|comment|avez|vous|nous|il|elle|ils|elles|ce|cette|"
-    r"ces|son|sa|ses|leur|leurs|plus|tous|toutes|tout|liste|donne[zr]?|montre[zr]?|a|d|l|qu|j|n)(?![\w-])", re.I)
+    r"ces|son|sa|ses|leur|leurs|plus|tous|toutes|tout|liste|donne[zr]?|montre[zr]?|travaill\w*|chercheu\w*|experts?|"
+    r"candidat\w*|personnes?|avez-vous|y a-t-il|a|d|l|qu|j|n)(?![\w-])", re.I)
 
 
 _ON_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|related to|relating to|in the (?:area|field) of|"
@@ -53,16 +56,22 @@ def _terms_kept(text: str) -> str:
                           text)
 
 
-def topic_of(text: str, prepositional: bool = False) -> str:
+def topic_of(text: str, prepositional: bool = False, english=None) -> str:
     """What is left of a message once its framing words and slots are gone: the subject of the work.
 
     ``prepositional``: only what follows "on", "about", "related to" counts (a message that also asks
-    for years, a venue or a count says its topic that way, and its other words are framing)."""
+    for years, a venue or a count says its topic that way, and its other words are framing). ``english``
+    (text -> English search terms): a French message's topic is said in English, translated before its little
+    words go ("la traduction de la parole" is "speech translation"; "traduction parole" is nothing)."""
     if prepositional:
         match = _ON_TOPIC.search(text)
         if not match:
             return ""
         text = match.group(1)
+    if english is not None and is_french(text):
+        translated = topic_of(english(text))
+        if translated:
+            return translated
     cleaned = _FRAME.sub(" ", _terms_kept(re.sub(r"['’]s\b", " ", _ELISION.sub(r"\1 ", text)))).replace("_", " ")
     cleaned = re.sub(r"[?!.,;:()\"“”«»—–]+|\s-\s", " ", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" -'")

@@ -61,7 +61,9 @@ _CUES = {
                           r"background|overview|bio)\b", re.I),
     "fit": re.compile(r"\b(?:fits?|compare|rank|better suited|best suited|suit|suitable|good match|match for|"
                       r"who(?:'s| is) (?:the )?better)\b", re.I),
-    "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names)\b", re.I),
+    "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names|"
+                       r"qui (?:a|ont|travaille|connaît)|chercheu(?:r|rs|se|ses)|candidat(?:e|s|es)?|personnes)\b",
+                       re.I),
     "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
                            re.I),
     "with_coauthor": re.compile(r"\b(?:which|what|list|show|give|papers|find)\b", re.I),
@@ -136,6 +138,11 @@ class OfflineParser:
                 self._titles = slots.TitleIndex(self.kb.catalog.papers.values())
             return self._titles
 
+    def _english(self, text: str) -> str:
+        from bot.knowledge.retrieve import to_english
+
+        return to_english(self.kb, text)
+
     def parse(self, text: str, has_draft: bool = False, remembered: bool = False, focused: bool = False) -> Request:
         """The request a message makes; ``has_draft``, ``remembered`` (a person) and ``focused`` (the last answer
         was about one paper) say what the conversation holds."""
@@ -187,7 +194,8 @@ class OfflineParser:
         frame = _apply(text, spans)
         rest = _apply(text, spans, blank=True)
         request = Request(
-            op="papers", people=people, topic=topic_of(rest), query=clean_query(rest), year_from=low, year_to=high,
+            op="papers", people=people, topic=topic_of(rest, english=self._english), query=clean_query(rest),
+            year_from=low, year_to=high,
             venue=venue,
             paper_id=title_ids[0] if title_ids else None, channel=slots.channel(rest), language=slots.language(rest),
             tone=slots.tone(rest), limit=slots.limit(rest), aspect=slots.aspect(rest),
@@ -204,7 +212,7 @@ class OfflineParser:
         request.read_as = read_as(self.kb, known)
         request.op = self._operation(frame, request, forced, has_draft, remembered, focused)
         if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
-            request.topic = topic_of(rest, prepositional=True)
+            request.topic = topic_of(rest, prepositional=True, english=self._english)
             request.query = request.topic
         if request.op in ("draft", "revise"):
             request.purpose = _purpose(rest)
