@@ -194,13 +194,8 @@ class Assistant:
         person = self.resolve_one(candidate)
         warnings = self.gate.check(person.id, person.name)
         language = (language or (person.languages[0] if person.languages else "en")).lower()
-        mine = [p for p in self.kb.catalog.papers_of(person.id) if usable(p)]
-        if purpose:
-            ranking = self.kb.searcher.rank(clean_query(purpose), [person.id])
-            papers = [self.kb.catalog.papers[p] for p, _ in ranking if usable(self.kb.catalog.papers[p])][:2]
-        else:
-            papers = mine[:2]
-        plan = DraftPlan(person, papers, channel=channel, language=language, tone=tone, purpose=purpose)
+        plan = DraftPlan(person, self._papers_for(person, purpose)[:2], channel=channel, language=language, tone=tone,
+                         purpose=purpose)
         draft = self._render(plan, [*warnings, *dossier_warnings(person, channel)])
         if self.model is not None:
             draft = self._llm.write_draft(plan, draft)
@@ -208,6 +203,15 @@ class Assistant:
             conversation.draft = draft
             conversation.candidate_id = person.id
         return draft
+
+    def _papers_for(self, person: Candidate, purpose: str) -> list[Paper]:
+        """The person's papers a draft may cite, those closest to the purpose first (newest first without one)."""
+        from bot.assistant.llm_engine import usable
+
+        if not purpose:
+            return [p for p in self.kb.catalog.papers_of(person.id) if usable(p)]
+        ranking = self.kb.searcher.rank(clean_query(purpose), [person.id])
+        return [self.kb.catalog.papers[p] for p, _ in ranking if usable(self.kb.catalog.papers[p])]
 
     def _render(self, plan: DraftPlan, warnings: list[str] | None = None) -> Draft:
         warnings = list(warnings or [])
@@ -234,7 +238,14 @@ class Assistant:
         if self.model is not None:
             revised = self._llm.revise_draft(plan, draft, how)
             return revised.model_copy(update={"warnings": list(dict.fromkeys([*warnings, *revised.warnings]))})
-        return self._render(plan, warnings)
+        if how == "regenerate":  # offline, anew means other papers of theirs, the next closest to the purpose
+            others = [p for p in self._papers_for(person, draft.purpose) if p.id not in draft.cited_paper_ids]
+            plan.papers = others[:2] or plan.papers
+        revised = self._render(plan, warnings)
+        if revised.body == draft.body and revised.subject == draft.subject:
+            revised.warnings.append(f"Unchanged: the offline engine has no other wording for “{how}” here; a "
+                                    "configured model rewrites drafts freely.")
+        return revised
 
 
 def build_assistant(settings, kb=None, pipeline=None) -> Assistant:

@@ -421,3 +421,20 @@ def test_who_has_worked_on_asked_in_french_finds_people_on_the_english_topic(ass
     assert answer.intent == "find" and answer.status == "answered" and len(answer.candidate_ids) >= 3
     assert english in answer.text
     assert all(english.split()[0] in c.paper.text().lower() for c in answer.citations)
+
+
+def test_offline_regenerate_cites_other_papers_and_a_revision_that_changes_nothing_says_so(assistant):
+    conversation = Conversation()
+    first = assistant.ask("Draft a WhatsApp to Yu Zhou about our summarisation team", conversation)
+    again = assistant.ask("regenerate", conversation)
+    assert again.status == "draft" and again.draft.cited_paper_ids
+    assert not set(again.draft.cited_paper_ids) & set(first.draft.cited_paper_ids)
+    same = assistant.ask("warmer", conversation)  # a warm draft has no warmer offline wording
+    assert same.draft.body == again.draft.body and any("Unchanged" in w for w in same.draft.warnings)
+
+
+@pytest.mark.parametrize("question", ["how many candidates do you know?", "what can you tell me about candidates?"])
+def test_a_question_about_the_knowledge_itself_is_answered_by_help(assistant, full_kb, question):
+    answer = assistant.ask(question)
+    assert answer.status == "help" and not answer.citations
+    assert f"{len(full_kb.catalog.papers)} papers" in answer.text

@@ -68,6 +68,11 @@ _CUES = {
                            re.I),
     "with_coauthor": re.compile(r"\b(?:which|what|list|show|give|papers|find)\b", re.I),
 }
+# A question about the knowledge itself, not about anyone in it: the help reply says what it holds.
+_ABOUT_THE_KNOWLEDGE = re.compile(
+    r"\bhow many (?:candidates|researchers|people|authors|papers) (?:do you (?:know|have|hold)|are (?:there|in "
+    r"(?:the|your) (?:pool|data|knowledge base)))\W*$|\bwhat (?:do you know|can you tell me) about (?:the |our |your )?"
+    r"(?:candidates|researchers|pool|people)\W*$", re.I)
 # Operations whose other words are framing: a topic there is said with "on", "about", "related to".
 _FILTER_OPS = {"latest", "oldest", "count", "venues", "top_coauthors", "with_coauthor", "together", "profile",
                "dossier", "draft"}
@@ -243,6 +248,8 @@ class OfflineParser:
             if op in vote and cue.search(frame):
                 vote[op] += CUE_WEIGHT
         named = len(request.people) + bool(request.unknown_name) + bool(request.options)
+        if not named and _ABOUT_THE_KNOWLEDGE.search(frame):
+            return "help"
         allowed = set(vote)
         if request.paper_id and not named:
             return "title"
