@@ -45,7 +45,7 @@ def _filters(request: Request) -> str:
     if request.topic:
         parts.append(f"on {request.topic}")
     if request.venue:
-        parts.append(f"at {request.venue}")
+        parts.append(f"outside {request.venue[4:]}" if request.venue.startswith("not ") else f"at {request.venue}")
     low, high = request.years
     if low and high and low == high:
         parts.append(f"in {low}")

@@ -264,7 +264,10 @@ def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
 
 
 def _say_read_as(request: Request, answer: Answer) -> None:
-    """A name read as a near spelling of someone's is said, never silently swapped."""
+    """A name read as a near spelling of someone's is said, never silently swapped; so is what was asked that the
+    knowledge does not hold ("the most cited": no citation counts here)."""
+    if request.unheld and answer.status != "draft":
+        answer.warnings.insert(0, f"The knowledge base holds no {request.unheld}, so nothing here is ranked by them.")
     if request.read_as and answer.candidate_ids:
         note = f"Read {', '.join(request.read_as)}: nobody here is written that way."
         for warnings in (answer.warnings, *([answer.draft.warnings] if answer.draft is not None else [])):

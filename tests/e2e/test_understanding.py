@@ -438,3 +438,16 @@ def test_a_question_about_the_knowledge_itself_is_answered_by_help(assistant, fu
     answer = assistant.ask(question)
     assert answer.status == "help" and not answer.citations
     assert f"{len(full_kb.catalog.papers)} papers" in answer.text
+
+
+def test_venues_excluded_or_several_filter_as_said(assistant, full_kb):
+    mine = papers_of(full_kb, "deng-cai")
+    outside = assistant.ask("papers by Deng Cai not at ACL")
+    assert cited(outside) and set(cited(outside)) == {p.id for p in mine if family(p.venue) != "ACL"}
+    both = assistant.ask("Show Deng Cai's ACL and EMNLP papers")
+    assert set(cited(both)) == {p.id for p in mine if family(p.venue) in ("ACL", "EMNLP")}
+
+
+def test_the_most_cited_is_not_answered_as_if_citations_were_known(assistant):
+    answer = assistant.ask("Yu Zhou's most cited paper")
+    assert answer.intent == "papers" and any("no citation counts" in w for w in answer.warnings)

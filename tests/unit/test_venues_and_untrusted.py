@@ -69,3 +69,20 @@ def test_findings_alone_is_every_findings_track_and_a_named_one_only_itself():
     assert venue("her Findings of EMNLP papers")[0] == "Findings of EMNLP"
     assert in_family("Findings of ACL 2024", "Findings") and in_family("Findings of EMNLP 2022", "Findings")
     assert not in_family("ACL 2024", "Findings") and not in_family("Findings of ACL 2024", "Findings of EMNLP")
+
+
+@pytest.mark.parametrize("said, years", [("from 2022 or later", (2022, None)), ("2019 and earlier", (None, 2019)),
+                                         ("2020 onwards", (2020, None))])
+def test_a_bound_said_after_the_year_is_read(said, years):
+    from bot.assistant.understand.slots import years as read_years
+
+    assert read_years(f"her papers {said}")[:2] == years
+
+
+def test_several_venues_are_any_of_them_and_not_at_a_venue_is_every_other():
+    from bot.assistant.understand.slots import in_family, venue
+
+    assert venue("Show her ACL and EMNLP papers")[0] == "ACL or EMNLP"
+    assert in_family("EMNLP 2020", "ACL or EMNLP") and not in_family("NAACL 2019", "ACL or EMNLP")
+    assert venue("papers by her not at ACL")[0] == venue("everything except ACL")[0] == "not ACL"
+    assert in_family("NAACL 2019", "not ACL") and not in_family("ACL 2022", "not ACL")

@@ -68,6 +68,7 @@ _CUES = {
                            re.I),
     "with_coauthor": re.compile(r"\b(?:which|what|list|show|give|papers|find)\b", re.I),
 }
+_CITATIONS = re.compile(r"\b(?:most[- ]cited|cited|citations?|h-index|influential)\b", re.I)
 # A question about the knowledge itself, not about anyone in it: the help reply says what it holds.
 _ABOUT_THE_KNOWLEDGE = re.compile(
     r"\bhow many (?:candidates|researchers|people|authors|papers) (?:do you (?:know|have|hold)|are (?:there|in "
@@ -215,6 +216,8 @@ class OfflineParser:
                 first = next(m for m in resolution.mentions if m.ambiguous)
                 request.ambiguous_at = len({m.ids[0] for m in known if m.start < first.start})
         request.read_as = read_as(self.kb, known)
+        if _CITATIONS.search(rest):
+            request.unheld = "citation counts"
         request.op = self._operation(frame, request, forced, has_draft, remembered, focused)
         if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
             request.topic = topic_of(rest, prepositional=True, english=self._english)
@@ -299,6 +302,8 @@ class OfflineParser:
                 and (op in ("top_coauthors", "venues", "fact") or terse)
                 and not _CUES.get(op, re.compile("^$")).search(frame)):
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
+        if request.unheld and op in ("latest", "oldest"):
+            op = "papers"  # "their most cited paper": not the newest; the list, with what we cannot rank by said
         if op == "profile" and request.topic and re.search(r"\b(?:on|about|regarding|related to)\s+TOPIC\b", framed):
             op = "papers"  # "anything on retrieval from X": their papers on it, not their profile
         if op == "dossier" and _WORK_ON.search(frame):

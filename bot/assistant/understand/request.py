@@ -45,6 +45,8 @@ class Request(BaseModel):
                                      "people named (0: first), when others are named beside it.")
     read_as: list[str] = Field(default_factory=list, description="Names read as a near spelling of a candidate's, "
                                                               "said to the user: '“Siqi Bhao” as Siqi Bao'.")
+    unheld: str = Field(default="", description="What the message asks that the knowledge does not hold "
+                                                "('citation counts'), said in the answer.")
     topic: str = Field(default="", description="What the work is about, in the user's words.")
     query: str = Field(default="", description="The words to search a person's papers with (the topic if empty).")
     terms: str = Field(default="", description="A model's technical terms for the topic, as papers would word it; "

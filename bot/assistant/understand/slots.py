@@ -17,6 +17,9 @@ from bot.venues import parse_venue
 from bot.text import TITLE_MIN, fold, titles_match
 
 _YEAR = re.compile(r"(?<![\w.-])(19[89]\d|20[0-4]\d)(?![\w-])")
+# "2022 or later", "2019 and earlier": a bound after the year.
+_OR_LATER = re.compile(r"\b(19[89]\d|20[0-4]\d)\s+(?:or|and) (?:later|after|since|newer|more recent|(earlier|before|"
+                       r"older))\b|\b(19[89]\d|20[0-4]\d)\s+onwards?\b", re.I)
 # "since 2019", "until 2020" hold the year; "after 2019", "before 2021" do not.
 _SINCE = re.compile(r"\b(?:since|starting(?: in| from)?|depuis|(after|apr[eè]s))\s+(19[89]\d|20[0-4]\d)\b|"
                     r"\bfrom\s+(19[89]\d|20[0-4]\d)\s+(?:on|onwards?)\b", re.I)
@@ -75,6 +78,10 @@ def years(text: str) -> tuple[int | None, int | None, list[Span]]:
     if match := _RANGE.search(text):
         low, high = sorted((int(match.group(1)), int(match.group(2))))
         spans.append(Span(match.start(), match.end(), (low, high)))
+    elif match := _OR_LATER.search(text):
+        year = int(match.group(1) or match.group(3))
+        low, high = (None, year) if match.group(2) else (year, None)
+        spans.append(Span(match.start(), match.end(), year))
     elif match := _SINCE.search(text):
         group = 2 if match.group(2) else 3
         low = int(match.group(group)) + bool(match.group(1))
@@ -108,22 +115,34 @@ _VENUE_WORDS = re.compile(r"\b(?:findings(?:\s+(?:of|at|track of))?(?:\s+the)?\s
 _FINDINGS = re.compile(r"\bfindings\b", re.I)
 
 
+_NOT = re.compile(r"(?:\bnot (?:at|in|from)|\bexcept(?: at| for)?|\bexcluding|\bother than|\boutside(?: of)?|"
+                  r"\bapart from|\bbesides)\s+(?:the\s+)?$", re.I)
+
+
 def venue(text: str) -> tuple[str | None, list[Span]]:
-    """The venue family a message names, and where; "Findings" alone is every Findings track."""
-    match = _VENUE_WORDS.search(text)
-    if not match:
+    """The venue families a message names ("ACL or EMNLP"), and where; "Findings" alone is every Findings track;
+    "not at ACL", "except ACL" are every venue but it ("not ACL")."""
+    found = [m for m in _VENUE_WORDS.finditer(text) if not re.match(r"\s*anthology", text[m.end():], re.I)]
+    if not found:
         if findings := _FINDINGS.search(text):
-            return "Findings", [Span(findings.start(), findings.end(), findings.group())]
-        return None, []
-    if re.match(r"\s*anthology", text[match.end():], re.I):
-        return None, []
-    return family(match.group()), [Span(match.start(), match.end(), match.group())]
+            found = [findings]
+        else:
+            return None, []
+    names = list(dict.fromkeys("Findings" if m.re is _FINDINGS else family(m.group()) for m in found))
+    spans = [Span(m.start(), m.end(), m.group()) for m in found]
+    wanted = " or ".join(n for n in names if n)
+    if _NOT.search(text[:found[0].start()]):
+        return f"not {wanted}", spans
+    return wanted or None, spans
 
 
 def in_family(venue_name: str | None, wanted: str) -> bool:
-    """Whether a paper's venue is of the family asked for ("Findings": of any conference)."""
+    """Whether a paper's venue is of the families asked for ("Findings": of any conference; "not X": any but X)."""
+    if wanted.startswith("not "):
+        return not in_family(venue_name, wanted[4:])
     found = family(venue_name)
-    return found == wanted or wanted == "Findings" and bool(found) and found.startswith("Findings of")
+    return any(found == one or one == "Findings" and bool(found) and found.startswith("Findings of")
+               for one in wanted.split(" or "))
 
 
 # A system's name before a title's colon ("PLATO: Pre-trained Dialogue Generation…", "Wino-X: …", "SIMMC 2.0: …"):
