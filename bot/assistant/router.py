@@ -45,7 +45,8 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
     if not people and remembered and remembered in kb.catalog.candidates and (op in _PERSON_OPS or op == "fact"):
         people = [remembered]
     if op == "find":
-        return found(kb, request, assistant.find(request.topic or "", 10, request.terms))
+        hits = assistant.find(request.topic or "", 10 + len(request.people), request.terms)
+        return found(kb, request, [h for h in hits if h.candidate.id not in request.people][:10])  # "besides X"
     if op == "title" or (op == "fact" and request.paper_id):
         paper = kb.catalog.papers.get(request.paper_id or "")
         if paper is None:

@@ -451,3 +451,11 @@ def test_venues_excluded_or_several_filter_as_said(assistant, full_kb):
 def test_the_most_cited_is_not_answered_as_if_citations_were_known(assistant):
     answer = assistant.ask("Yu Zhou's most cited paper")
     assert answer.intent == "papers" and any("no citation counts" in w for w in answer.warnings)
+
+
+@pytest.mark.parametrize("question", ["who else wrote about retrieval-augmented dialogue besides Deng Cai?",
+                                      "Besides Siqi Bao, who has worked on dialogue generation?"])
+def test_who_else_besides_someone_finds_people_on_the_topic_and_leaves_them_out(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.intent == "find" and len(answer.candidate_ids) >= 3
+    assert not {"deng-cai", "siqi-bao"} & set(answer.candidate_ids) and "besides" not in answer.text.lower()

@@ -23,7 +23,7 @@ _FRAME = re.compile(
     r"up to now|altogether|overall|newest|new|most|least|first|"
     r"earliest|oldest|freshest|piece|thing|things|interested|keen|curious|strong in|skilled (?:in|at)|"
     r"(?:talk|speak|reach out) to|compare|compared|comparison|versus|vs|better|suited|cited|citations?|h-index|"
-    r"influential|"
+    r"influential|besides|except|aside from|apart from|other than|"
     r"how|many|much|count|number|total|totals|roughly|prolific|hold|holds|have|got|dated|during|appears?|"
     r"together|jointly|joint|both|shared?|collaborat\w*|co-?authors?|co-?authored|coauthors?|coauthored|"
     r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"

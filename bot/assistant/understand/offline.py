@@ -68,6 +68,10 @@ _CUES = {
                            re.I),
     "with_coauthor": re.compile(r"\b(?:which|what|list|show|give|papers|find)\b", re.I),
 }
+_OTHERS_THAN = re.compile(r"\bwho else\b.*\b(?:besides|other than|apart from|except|but)\s+PERSON\b|"
+                          r"\b(?:besides|other than|apart from|except|aside from)\s+PERSON\b.*\bwho\b|"
+                          r"\b(?:anyone|someone|people|researchers|candidates)\b.*\b(?:besides|other than|apart from|"
+                          r"except|aside from|like)\s+PERSON\b", re.I)
 _CITATIONS = re.compile(r"\b(?:most[- ]cited|cited|citations?|h-index|influential)\b", re.I)
 # A question about the knowledge itself, not about anyone in it: the help reply says what it holds.
 _ABOUT_THE_KNOWLEDGE = re.compile(
@@ -256,6 +260,8 @@ class OfflineParser:
         allowed = set(vote)
         if request.paper_id and not named:
             return "title"
+        if named == 1 and request.people and request.topic and _OTHERS_THAN.search(frame):
+            return "find"  # "who else works on retrieval besides X?": people on the topic, X left out
         if named >= 2:
             allowed &= {"with_coauthor", "together", "draft", "fit"}
         elif named == 1:
