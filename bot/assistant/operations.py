@@ -104,10 +104,11 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     # (the glossary's English terms for the share of its words the glossary knows, the own words for the rest).
     share = translated_share(asked, vocabulary(kb)) if query != asked else 1.0
     sources = [(query, share), (asked, 1.0 - share)]
-    if request.terms:
+    terms = to_english(kb, request.terms) if request.terms else ""
+    if terms:
         # A model's names for what the user described ("pronoun puzzles that take world knowledge": "Winograd
         # schemas"): half the say in the ranking, and a paper they find as surely as the user's words would.
-        sources = [(text, weight / 2) for text, weight in sources] + [(to_english(kb, request.terms), 0.5)]
+        sources = [(text, weight / 2) for text, weight in sources] + [(terms, 0.5)]
     fused: dict[str, float] = {}
     for text, weight in sources:
         if weight <= 0:
@@ -133,7 +134,6 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
             return 0
         return 0 if phrase_holds(titled[paper.id], topic) else 1 if paper.id in holds else 2
 
-    terms = to_english(kb, request.terms) if request.terms else ""
     if measure(kb, query, [person.id]).strong() or (terms and measure(kb, terms, [person.id]).strong()):
         top = ranking[0][1] or 1.0
         chosen = sorted((kb.catalog.papers[p] for p, s in ranking if s >= RELATIVE_BAR * top or p in holds),

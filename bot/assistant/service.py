@@ -95,7 +95,7 @@ class Assistant:
         answer = self.execute(request, conversation)
         if self.model is not None and answer.status == "answered" and request.op not in ("draft", "revise", "help"):
             answer = self._llm.rewrite(question, answer)
-        _say_read_as(request, answer)
+        _add_notices(request, answer)
         self._remember(conversation, question, request, answer)
         logger.info("ask op=%s parser=%s status=%s engine=%s cited=%d in %.0f ms", request.op, request.parser,
                     answer.status, answer.engine, len(answer.citations), (time.perf_counter() - started) * 1000)
@@ -113,7 +113,7 @@ class Assistant:
                     answer = piece
                 else:
                     yield piece
-        _say_read_as(request, answer)
+        _add_notices(request, answer)
         self._remember(conversation, question, request, answer)
         yield answer
 
@@ -263,7 +263,7 @@ def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
                      pipeline=pipeline, model_parses=settings.llm.understand)
 
 
-def _say_read_as(request: Request, answer: Answer) -> None:
+def _add_notices(request: Request, answer: Answer) -> None:
     """A name read as a near spelling of someone's is said, never silently swapped; so is what was asked that the
     knowledge does not hold ("the most cited": no citation counts here)."""
     if request.unheld and answer.status != "draft":

@@ -177,9 +177,9 @@ class NameResolver:
                     take(i, n, self._ordered(self._exact.get(key) or self._full[key]), 100.0)
         for match in _INITIALS.finditer(text):  # "W. Y. Wang", "R. Sennrich": initials before a surname
             at = [j for j, t in enumerate(tokens) if match.start() <= t[0] < match.end()]
-            key = " ".join(fold(c) for c in re.findall(r"[^\W\d_]", match.group(1))) + " " + tokens[at[-1]][2]
             if not at or any(taken[j] for j in at):
                 continue
+            key = " ".join(fold(c) for c in re.findall(r"[^\W\d_]", match.group(1))) + " " + tokens[at[-1]][2]
             if key in self._initials:
                 take(at[0], len(at), self._ordered(self._initials[key]), 90.0)
             elif match.group(1).isupper() and match.group(2).istitle() and tokens[at[-1]][2] not in _STOPWORDS \

@@ -89,6 +89,7 @@ class HybridSearcher:
         self._cache_lock = threading.Lock()
         self._matrix: np.ndarray | None = None  # every chunk's vector, rows in _chunk_ids order, when small enough
         self._matrix_lock = threading.Lock()
+        self._paper_groups: tuple[list[str], np.ndarray] | None = None  # see paper_groups
 
     def chunk_vectors(self, chunk_ids: list[str]) -> np.ndarray:
         """Vectors of these chunks: from memory when the whole index fits there, else from the store."""
@@ -125,12 +126,11 @@ class HybridSearcher:
 
     def paper_groups(self) -> tuple[list[str], np.ndarray]:
         """The corpus's paper ids, sorted, and for each chunk (catalog order) the index of its paper."""
-        groups = self.__dict__.get("_paper_groups")
-        if groups is None:
+        if self._paper_groups is None:
             papers, group = np.unique(np.array([self._chunk_paper[c] for c in self._chunk_ids], dtype=str),
                                       return_inverse=True)
-            groups = self._paper_groups = (papers.tolist(), group)
-        return groups
+            self._paper_groups = (papers.tolist(), group)
+        return self._paper_groups
 
     def embed_queries(self, texts: list[str]) -> None:
         """Embeds in one run the queries an answer is about to ask for (one ONNX run costs about as much as

@@ -67,6 +67,7 @@ def test_findings_alone_is_every_findings_track_and_a_named_one_only_itself():
 
     assert venue("any Findings papers from her?")[0] == "Findings"
     assert venue("her Findings of EMNLP papers")[0] == "Findings of EMNLP"
+    assert venue("what are the main findings of her paper on bias?")[0] is None  # a word, not the venue
     assert in_family("Findings of ACL 2024", "Findings") and in_family("Findings of EMNLP 2022", "Findings")
     assert not in_family("ACL 2024", "Findings") and not in_family("Findings of ACL 2024", "Findings of EMNLP")
 

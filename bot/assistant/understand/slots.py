@@ -112,7 +112,8 @@ _VENUE_WORDS = re.compile(r"\b(?:findings(?:\s+(?:of|at|track of))?(?:\s+the)?\s
                           r"interspeech|icassp)(?:[- ]ijcnlp)?(?:\s+findings)?\b", re.I)
 
 
-_FINDINGS = re.compile(r"\bfindings\b", re.I)
+# "Findings" alone, as a venue: capitalised, or before "papers" / "track" ("our findings show" is no venue).
+_FINDINGS = re.compile(r"\bFindings\b|\b[Ff]indings(?= (?:papers?|track))")
 
 
 _NOT = re.compile(r"(?:\bnot (?:at|in|from)|\bexcept(?: at| for)?|\bexcluding|\bother than|\boutside(?: of)?|"
