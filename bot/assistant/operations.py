@@ -85,8 +85,20 @@ def nothing_for(kb, person: Candidate, request: Request, op: str) -> Answer:
     years = [p.year for p in mine if p.year]
     span = f", {min(years)}–{max(years)}" if years else ""
     text = (f"{NOT_FOUND_PHRASE} {person.name} has no paper{_filters(request)} in the knowledge base "
-            f"(they have {len(mine)} papers here{span}).")
+            f"(they have {len(mine)} papers here{span}).{_sibling_venue(kb, person, request)}")
     return answer(text, [], [person.id], op, status="not_found", ranked=[])
+
+
+def _sibling_venue(kb, person: Candidate, request: Request) -> str:
+    """Nothing at NAACL, but papers at Findings of NAACL (or the other way round): said, as a recruiter would
+    want to know; the papers themselves are not cited, they are not what was asked."""
+    wanted = request.venue or ""
+    if not wanted or request.topic or wanted.startswith("not ") or " or " in wanted or wanted == "Findings":
+        return ""
+    sibling = wanted.removeprefix("Findings of ") if wanted.startswith("Findings of ") else f"Findings of {wanted}"
+    n = len(filtered(kb, person.id, request.model_copy(update={"venue": sibling})))
+    return f" They have {n} paper{'s' * (n != 1)} at {sibling}{_filters(request.model_copy(update={'venue': None}))}." \
+        if n else ""
 
 
 def _readable(paper: Paper) -> str:

@@ -50,8 +50,11 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
     if op == "title" or (op == "fact" and request.paper_id):
         paper = kb.catalog.papers.get(request.paper_id or "")
         if paper is None:
-            return ops.answer(f"{NOT_FOUND_PHRASE} No paper with that title is in the knowledge base.", [], [], op,
-                              status="not_found")
+            said = f"titled “{request.title}”" if request.title else "with that title"
+            person = kb.catalog.candidates.get(people[0]) if request.people else None
+            held = f" {person.name} has {len(kb.catalog.papers_of(person.id))} papers here." if person else ""
+            return ops.answer(f"{NOT_FOUND_PHRASE} No paper {said} is in the knowledge base.{held}", [],
+                              [person.id] if person else [], op, status="not_found")
         person = kb.catalog.candidates.get(people[0]) if request.people else None
         return ops.paper_fact(kb, paper, request.aspect, person, op="title")
     if op == "fact":

@@ -153,6 +153,8 @@ class NameResolver:
         def nobody(i: int, n: int, namesakes: set[str]) -> None:
             """Tokens i..i+n-1 name a person who is not here; ``namesakes`` share a part of the name."""
             start, end = tokens[i][0], tokens[i + n - 1][1]
+            while (j := i + n) < len(tokens) and text[end:tokens[j][0]] == "-":  # "Vasquez-Lindqvist": one surname
+                end, n = tokens[j][1], n + 1
             mentions.append(Mention(start, end, [], 60.0, namesakes=self._ordered(namesakes),
                                     name=_POSSESSIVE.sub("", text[start:end])))
             for j in range(i, i + n):
@@ -175,6 +177,10 @@ class NameResolver:
                 if not any(taken[i:i + n]) and key in self._full:
                     # "Xiang Li" is Xiang Li, not Xiang-Yang Li too: a name written whole is its holders' first
                     take(i, n, self._ordered(self._exact.get(key) or self._full[key]), 100.0)
+        for i in range(len(tokens) - 1):  # "Zhang Yue", surname first, for Yue Zhang: read as them, and said so
+            key = f"{tokens[i + 1][2]} {tokens[i][2]}"
+            if plausible(i, 2) and key in self._exact and not text[tokens[i][1]:tokens[i + 1][0]].strip():
+                take(i, 2, self._ordered(self._exact[key]), 95.0, near=True)
         for match in _INITIALS.finditer(text):  # "W. Y. Wang", "R. Sennrich": initials before a surname
             at = [j for j, t in enumerate(tokens) if match.start() <= t[0] < match.end()]
             if not at or any(taken[j] for j in at):
@@ -245,6 +251,18 @@ class NameResolver:
                     or not (all_lower or (text[tokens[i][0]].isupper() and text[tokens[i + 1][0]].isupper()))):
                 continue
             nobody(i, 2, self._first[given])
+        # "Priya Kowalczyk" when only Priyanshu Priya is known: a known surname as the given name of a full name
+        # whose surname is nobody's here names another person, never the holder of that surname.
+        for i in range(len(tokens) - 1):
+            given, word = tokens[i][2], tokens[i + 1][2]
+            if (any(taken[i:i + 2]) or given not in self._surname or word in self._surname or word in self._first
+                    or len(given) < 3 or len(word) < 3 or not word.isalpha() or word in _STOPWORDS
+                    or word in self._common or given in _STOPWORDS or given in self._common
+                    or text[tokens[i][1]:tokens[i + 1][0]].strip() or text[tokens[i + 1][1]:tokens[i + 1][1] + 1] == "-"
+                    or text[tokens[i + 1][0]:tokens[i + 1][1]].isupper()
+                    or not (all_lower or (text[tokens[i][0]].isupper() and text[tokens[i + 1][0]].isupper()))):
+                continue
+            nobody(i, 2, self._surname[given])
         for i, (start, end, word) in enumerate(tokens):  # surnames alone, exactly: a near word is just a word
             # "Xu", "Yu": capitalised, or in a message typed all in lower case where a name is due ("papers by
             # wu", "xu's papers"); otherwise a two-letter word is just a word.

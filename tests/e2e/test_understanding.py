@@ -70,6 +70,17 @@ def test_a_main_venue_is_not_its_findings(assistant, full_kb):
     assert set(cited(findings)) == {p.id for p in papers_of(full_kb, KREUTZER) if family(p.venue) == "Findings of EMNLP"}
 
 
+def test_nothing_at_a_main_venue_says_what_its_findings_hold(assistant, full_kb):
+    families = {c: Counter(family(p.venue) for p in papers_of(full_kb, c)) for c in sorted(full_kb.catalog.candidates)}
+    person, venue = next((c, v) for c, held in families.items() for v in ("NAACL", "EMNLP", "ACL")
+                         if sum(held.values()) >= 5 and not held[v] and held[f"Findings of {v}"] >= 2)
+    name = full_kb.catalog.candidates[person].name
+    answer = assistant.ask(f"{name}'s {venue} papers?")
+    n = families[person][f"Findings of {venue}"]
+    assert answer.status == "not_found" and answer.citations == []
+    assert f"{n} paper{'s' * (n != 1)} at Findings of {venue}" in answer.text
+
+
 def test_a_count_is_the_real_number(assistant, full_kb):
     answer = assistant.ask("how many papers has josef van genabith got here")
     assert f"has {len(papers_of(full_kb, GENABITH))} papers" in answer.text
@@ -322,6 +333,9 @@ def test_parsed_requests_carry_their_slots(assistant):
     ("what's Julia Kreutzer's e-mail address", "dossier"),
     ("Tie-Yan Liu and Tao Qin: list their joint work", "with_coauthor"),
     ("Did Hermann Ney ever collaborate with Yejin Choi?", "together"),
+    ("Qu'a écrit Mamoru Komachi dernièrement ?", "latest"),
+    ("Qu'a publié Josef van Genabith récemment ?", "latest"),
+    ("Qu'a publié Josef van Genabith ?", "papers"),
 ])
 def test_each_kind_of_request_is_read_as_its_operation(assistant, text, op):
     assert assistant.understand(text).op == op
@@ -459,3 +473,27 @@ def test_who_else_besides_someone_finds_people_on_the_topic_and_leaves_them_out(
     answer = assistant.ask(question)
     assert answer.intent == "find" and len(answer.candidate_ids) >= 3
     assert not {"deng-cai", "siqi-bao"} & set(answer.candidate_ids) and "besides" not in answer.text.lower()
+
+
+def test_a_quoted_title_the_knowledge_does_not_hold_is_said_to_be_missing(assistant, full_kb):
+    title = "Teaching Parrots to Translate Legal Contracts Overnight"
+    answer = assistant.ask(f"who wrote “{title}”?")
+    assert answer.status == "not_found" and answer.citations == [] and f"No paper titled “{title}”" in answer.text
+    assert names_in_order(full_kb, answer.text) == []
+    theirs = assistant.ask(f"When did Hermann Ney publish '{title}'?")
+    assert theirs.status == "not_found" and theirs.citations == [] and theirs.candidate_ids == [NEY]
+    topic = assistant.ask("Who has worked on \"unsupervised neural machine translation for low-resource languages\"?")
+    assert topic.status == "answered" and topic.intent == "find" and topic.candidate_ids
+    # two apostrophes are no quotation: "I'm … Ney's" keeps its name
+    apostrophes = assistant.ask("I'm hiring for speech. Which papers of Hermann Ney's are on speech recognition?")
+    assert apostrophes.candidate_ids == [NEY] and apostrophes.citations
+
+
+def test_a_surname_before_a_surname_nobody_has_is_someone_else_and_surname_first_is_read_as_said(assistant, full_kb):
+    other = assistant.ask("Tell me about Komachi Brandtner's work on parsing")
+    assert other.status == "not_found" and other.citations == []
+    assert "No candidate named Komachi Brandtner" in other.text and "Did you mean Mamoru Komachi" in other.text
+    reversed_order = assistant.ask("Papers by Ney Hermann in 2019")
+    assert reversed_order.candidate_ids == [NEY] and reversed_order.citations
+    assert {full_kb.catalog.papers[p].year for p in cited(reversed_order)} == {2019}
+    assert any("“Ney Hermann” as Hermann Ney" in w for w in reversed_order.warnings)

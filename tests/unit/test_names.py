@@ -170,3 +170,28 @@ def test_a_near_spelling_is_marked_as_one_and_a_possessive_is_not_part_of_the_na
     assert near.ids == ["wikitoria-tane"] and near.mentions[0].near
     assert not TANES.resolve("papers by Wikitoria Tane").mentions[0].near
     assert TANES.resolve("Tane's latest").ambiguous_name == "Tane"
+
+
+KAURS = NameResolver({"harpreet-kaur": ["Harpreet Kaur"], "lin-meiling": ["Meiling Lin"], "tomas-oro": ["Tomas Oro"]})
+
+
+def test_a_known_surname_before_a_surname_nobody_has_is_another_person():
+    unknown = KAURS.resolve("Tell me about Kaur Wisniewska's work on parsing")
+    assert unknown.ids == [] and [m.name for m in unknown.unknown] == ["Kaur Wisniewska"]
+    assert unknown.unknown[0].namesakes == ["harpreet-kaur"]
+    assert KAURS.resolve("Kaur's papers on parsing").ids == ["harpreet-kaur"]  # the surname alone is still hers
+    worded = NameResolver({"harpreet-kaur": ["Harpreet Kaur"]}, common={"parsing"})
+    assert worded.resolve("kaur parsing papers").ids == ["harpreet-kaur"]  # a word of the papers is no surname
+    assert worded.resolve("kaur wisniewska parsing papers").unknown[0].name == "kaur wisniewska"
+
+
+def test_a_name_written_surname_first_is_its_holder_and_marked_as_read_so():
+    reversed_order = KAURS.resolve("papers by Lin Meiling on speech")
+    assert reversed_order.ids == ["lin-meiling"] and reversed_order.mentions[0].near
+    assert reversed_order.mentions[0].name == "Lin Meiling"
+    assert not KAURS.resolve("papers by Meiling Lin").mentions[0].near
+
+
+def test_an_unknown_name_is_said_whole_with_its_hyphenated_surname():
+    unknown = KAURS.resolve("email Dr. Meiling Wisniewska-Kowal about our team").unknown
+    assert [m.name for m in unknown] == ["Meiling Wisniewska-Kowal"] and unknown[0].namesakes == ["lin-meiling"]

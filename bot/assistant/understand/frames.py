@@ -33,7 +33,7 @@ _FRAME = re.compile(
     r"distribution|breakdown|counts?|per|summari[sz]e|summary|overview|regularly|regular|common|commonly|usually|"
     r"usual|often|frequent|frequently|closest|main|top|go-to|mostly|profile|background|interests?|"
     r"quel|quels|quelle|quelles|les|des|du|de|la|le|sur|pour|par|avec|travaux|travail|articles?|a-t-il|"
-    r"a-t-elle|ont|est|sont|qui|que|quoi|dans|en|et|un|une|combien|publi[ée]s?|[ée]crits?|r[ée]cents?|dernier|"
+    r"a-t-elle|ont|est|sont|qui|que|quoi|dans|en|et|un|une|combien|publi[ée]s?|[ée]crits?|r[ée]cents?|r[ée]cemment|derni[èe]rement|dernier|"
     r"derni[èe]re|auteurs?|co-?auteurs?|ann[ée]e|o[uù]|quand|comment|avez|vous|nous|il|elle|ils|elles|ce|cette|"
     r"ces|son|sa|ses|leur|leurs|plus|tous|toutes|tout|liste|donne[zr]?|montre[zr]?|travaill\w*|chercheu\w*|experts?|"
     r"candidat\w*|personnes?|avez-vous|y a-t-il|a|d|l|qu|j|n)(?![\w-])", re.I)

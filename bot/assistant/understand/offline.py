@@ -32,7 +32,7 @@ EXAMPLES = Path(__file__).with_name("intents.yaml")
 CUE_WEIGHT = 0.2
 _CUES = {
     "latest": re.compile(r"\b(?:latest|newest|most recent\w*|recent\w*|last(?:est)?|freshest|lately|dernier\w*|"
-                         r"r[ée]cent\w*)\b", re.I),
+                         r"derni[èe]re\w*|r[ée]cent\w*|r[ée]cemment)\b", re.I),
     "oldest": re.compile(r"\b(?:first|earliest|oldest|premier\w*)\b(?!.*\b(?:author|name)\b)", re.I),
     "count": re.compile(r"\b(?:how many|number of|count|how prolific|how much has|tally|total|combien)\b", re.I),
     # One venue asked ("which venue?") is a paper's; the person's are asked in the plural or as a habit.
@@ -182,10 +182,15 @@ class OfflineParser:
         if not title_span:  # "when did Siqi Bao put out PLATO?": the name a title gives its system
             title_ids, title_span = self.titles.named(text)
             by_name = bool(title_span)
+        missing = None if title_span else self.titles.unmatched(text)  # a quoted title nobody here wrote
+        if missing:
+            mask(missing.start, missing.end, "TITLE")
         plain = text
         if title_span:
             mask(title_span.start, title_span.end, "TITLE")
             plain = text[:title_span.start] + " " * (title_span.end - title_span.start) + text[title_span.end:]
+        elif missing:
+            plain = text[:missing.start] + " " * (missing.end - missing.start) + text[missing.end:]
         resolution = self.kb.resolve(plain)
         known = [m for m in resolution.mentions if m.ids and not m.ambiguous and m.ids[0] in self.kb.catalog.candidates]
         people = list(dict.fromkeys(m.ids[0] for m in known))
@@ -222,7 +227,12 @@ class OfflineParser:
         request.read_as = read_as(self.kb, known)
         if _CITATIONS.search(rest):
             request.unheld = "citation counts"
+        request.title = missing.value if missing else ""
         request.op = self._operation(frame, request, forced, has_draft, remembered, focused)
+        if missing and request.op != "title":  # "who has worked on “…”?": the quoted words are the topic
+            spans.remove((missing.start, missing.end, "TITLE"))
+            request.title, rest = "", _apply(text, spans, blank=True)
+            request.topic, request.query = topic_of(rest, english=self._english), clean_query(rest)
         if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
             request.topic = topic_of(rest, prepositional=True, english=self._english)
             request.query = request.topic
@@ -277,7 +287,7 @@ class OfflineParser:
             return "revise"  # "make it shorter": with no draft yet, the router says so
         if not has_draft:
             allowed.discard("revise")
-        if not request.paper_id:
+        if not (request.paper_id or request.title):
             allowed.discard("title")
         if request.venue:
             allowed.discard("venues")  # a venue named is a filter, not a question of where
@@ -286,6 +296,8 @@ class OfflineParser:
         elif re.match(r"^\W*(?:(?:please|pls|can you|could you)\s+)?(?:add|import)\b", frame, re.I):
             return "add"  # an imperative "add NAME" / "import NAME's publications"
         op = max(allowed or vote, key=vote.get)
+        if op == "title" and request.title and not named and _PEOPLE_ON_TOPIC.search(frame):
+            return "find"  # "who has worked on “neural question generation for …”?": a topic in quotes
         if named == 0 and remembered and not request.paper_id and _PAPER_PRONOUN.search(frame) and \
                 request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "help") and \
                 (op != "find" or request.aspect == "who" and not _PEOPLE_ON_TOPIC.search(frame)):

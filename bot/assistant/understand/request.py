@@ -55,6 +55,7 @@ class Request(BaseModel):
     year_to: int | None = Field(default=None, description="Latest publication year asked for.")
     venue: str | None = Field(default=None, description="Venue family, e.g. 'EMNLP' or 'Findings of ACL'.")
     paper_id: str | None = Field(default=None, description="A paper named by its title.")
+    title: str = Field(default="", description="A title the message quotes that no paper here has.")
     aspect: Aspect | None = Field(default=None, description="What is asked about one paper.")
     limit: int | None = Field(default=None, description="How many results at most.")
     field: DossierField | None = Field(default=None, description="The dossier field asked for.")

@@ -26,7 +26,9 @@ _SINCE = re.compile(r"\b(?:since|starting(?: in| from)?|depuis|(after|apr[eè]s)
 _BEFORE = re.compile(r"\b(?:until|till|up to|up until|through|jusqu'en|(before|prior to|avant))\s+"
                      r"(19[89]\d|20[0-4]\d)\b", re.I)
 _RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*(?:-|–|to|and|through|until|à|et)\s*(19[89]\d|20[0-4]\d)\b", re.I)
-_QUOTED = re.compile(r"“([^”]{6,})”|\"([^\"]{6,})\"|‘([^’]{6,})’|'([^']{6,})'|«\s*([^»]{6,}?)\s*»|\*([^*]{6,})\*")
+# Single quotes open and close only beside a non-letter: "I'm … Wang's" is two apostrophes, not a quotation.
+_QUOTED = re.compile(r"“([^”]{6,})”|\"([^\"]{6,})\"|(?<!\w)‘([^’]{6,})’(?!\w)|(?<!\w)'([^']{6,})'(?!\w)|"
+                     r"«\s*([^»]{6,}?)\s*»|\*([^*]{6,})\*")
 _CHANNEL = re.compile(r"\b(linked\s?in|inmail|whats\s?app|telegram|e-?mails?|mail)\b", re.I)
 _LANGUAGES = {"french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en",
               "german": "de", "deutsch": "de", "allemand": "de", "spanish": "es", "español": "es",
@@ -224,6 +226,15 @@ class TitleIndex:
             if hits:
                 return self._by_title[hits[0]], Span(match.start(), match.end(), hits[0])
         return [], None
+
+    def unmatched(self, text: str) -> Span | None:
+        """A quoted phrase of five words or more that reads as a title and is none of the catalog's (``find``
+        found nothing): a paper asked for by a title the knowledge does not hold."""
+        for match in _QUOTED.finditer(text):
+            said = next(g for g in match.groups() if g).strip()
+            if len(fold(said).split()) >= 5:
+                return Span(match.start(), match.end(), said)
+        return None
 
 
 def _locate(text: str, key: str) -> Span:
