@@ -3,10 +3,12 @@
     python bench/recruiter.py [--set ../shared/eval/recruiter_dev.jsonl]
 
 Each conversation is played turn by turn in one Conversation, exactly as `recruitbot chat --jsonl` does;
-the replies go to the set's own scorer (`score.py` beside it). Latency is per turn, offline engine, in three
-passes over the set, the query embeddings cold at the start of each (their cache is cleared): the first pass
-(after one warm-up question; what loads on first use, such as the language identifier, counts there) and, as
-this shared 2-core machine's scheduling makes single timings noisy, each turn's median of the three passes.
+the replies go to the set's own scorer (`score.py` beside it). Latency is per turn, offline engine, in passes
+over the set, the query embeddings cold at the start of each (their cache is cleared). First three baseline
+passes as the assistant was before `Assistant.settle()` (after one warm-up question; what loads on first use,
+such as the language identifier, counts in the first of them); then `settle()`, which `build_assistant` calls for
+every front end, and three passes as the app runs: the first of these, and, as this shared 2-core machine's
+scheduling makes single timings noisy, each turn's median of the three. The settled passes' replies are scored.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ def main() -> None:
     assistant = Assistant(kb, Company.load(kb.settings.knowledge.company_dir))
     items = [json.loads(line) for line in args.set.read_text().splitlines() if line.strip()]
     assistant.ask("warm up the parser and the index")
+    # Baseline in the same process: the collector scanning the knowledge base's objects, as before settle().
+    unsettled = []
+    for _ in range(PASSES):
+        kb.searcher._queries.clear()
+        unsettled.append(play(assistant, items)[0])
+    assistant.settle()  # as build_assistant leaves every front end
     passes, answers = [], []
     for _ in range(PASSES):
         kb.searcher._queries.clear()
@@ -74,6 +82,10 @@ def main() -> None:
           f"p95 {percentile(first, 95):.1f} ms, max {max(first):.1f} ms")
     print(f"ask latency, each turn's median of {PASSES} passes: p50 {percentile(median, 50):.1f} ms, "
           f"p95 {percentile(median, 95):.1f} ms, max {max(median):.1f} ms")
+    before = [statistics.median(turn) for turn in zip(*unsettled)]
+    print(f"  baseline, same process, before settle() froze the loaded objects out of the collector's scans: "
+          f"median of {PASSES} passes p50 {percentile(before, 50):.1f} ms, p95 {percentile(before, 95):.1f} ms; "
+          f"first pass p95 {percentile(unsettled[0], 95):.1f} ms")
     scorer = args.set.parent / "recruiter" / "score.py"
     if not scorer.is_file():  # a set of our own (bench/recruiter_variants.py): the shared scorer reads it too
         scorer = ROOT.parent / "shared" / "eval" / "recruiter" / "score.py"

@@ -83,9 +83,9 @@ def nothing_for(kb, person: Candidate, request: Request, op: str) -> Answer:
     """Nothing matches: said first, with what the person does have, and no paper as evidence."""
     mine = kb.catalog.papers_of(person.id)
     years = [p.year for p in mine if p.year]
-    span = f", {min(years)}–{max(years)}" if years else ""
+    span = "" if not years else f", {min(years)}" if min(years) == max(years) else f", {min(years)}–{max(years)}"
     text = (f"{NOT_FOUND_PHRASE} {person.name} has no paper{_filters(request)} in the knowledge base "
-            f"(they have {len(mine)} papers here{span}).{_sibling_venue(kb, person, request)}")
+            f"(they have {len(mine)} paper{'s' * (len(mine) != 1)} here{span}).{_sibling_venue(kb, person, request)}")
     return answer(text, [], [person.id], op, status="not_found", ranked=[])
 
 

@@ -137,9 +137,14 @@ class KnowledgeBase:
         return value
 
     def _drop_views(self) -> None:
-        """After a change: the next search and resolution build new views (threads keep the old meanwhile)."""
+        """After a change: the next search and resolution build new views (threads keep the old meanwhile). Objects
+        frozen out of the collector's scans (``Assistant.settle``) go back into them, so the old views' cycles
+        are collected."""
+        import gc
+
         self.__dict__.pop("_searcher", None)
         self.__dict__.pop("_resolver", None)
+        gc.unfreeze()
 
     @property
     def embedder(self) -> MiniLMEmbedder:

@@ -106,3 +106,20 @@ def test_a_person_who_is_not_in_the_knowledge_base_is_said_so(assistant):
     answer = assistant.ask("What has Jane Doe published on machine translation?")
     assert answer.not_found and UNKNOWN_PERSON.format(name="Jane Doe") in answer.text and not answer.citations
     assert not answer.citations
+
+
+def test_the_built_assistant_is_loaded_and_its_objects_are_out_of_the_collectors_scans(full_kb):
+    import gc
+
+    from bot.assistant.service import build_assistant
+
+    try:
+        gc.unfreeze()
+        built = build_assistant(full_kb.settings, kb=full_kb)
+        assert gc.get_freeze_count() > 100_000  # the catalog, the index's views, the names: loaded, then frozen
+        assert "_searcher" in full_kb.__dict__ and "_resolver" in full_kb.__dict__
+        assert built.ask("Who has worked on machine translation?").candidate_ids
+        full_kb._drop_views()  # a reload: the old views can be collected again
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

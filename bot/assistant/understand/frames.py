@@ -17,7 +17,7 @@ _FRAME = re.compile(
     r"dealing|also|else|please|pls|plz|thanks|thank|list|show|give|tell|find|get|pull|see|look|looking|"
     r"need|want|like|know|let|screen|screening|paper|papers|papres|paers|publication|publications|article|"
     r"articles|work|works|worked|working|research|researched|study|studies|studied|published|publish|publishes|"
-    r"publishing|written|wrote|write|writes|authored|titles?|everything|anything|something|stuff|done|got|"
+    r"publishing|written|wrote|write|writes|authored|titles?|only|just|everything|anything|something|stuff|done|got|"
     r"data|corpus|knowledge|base|records|relevant|up|out|into|over|topic|topics|area|areas|field|kb|"
     r"latest|lastest|last|recent|recently|lately|nowadays|currently|these days|so far|thus far|to date|until now|"
     r"up to now|altogether|overall|newest|new|most|least|first|"

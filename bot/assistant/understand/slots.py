@@ -184,8 +184,9 @@ class TitleIndex:
         self._keys = sorted(self._by_title, key=len, reverse=True)
         self._names = self._name_patterns([p.text() for p in papers])
 
-    def _name_patterns(self, texts: list[str]) -> list[tuple[str, re.Pattern]]:
-        """How each system name is found in a message, longest first ("PLATO-XL" before "PLATO").
+    def _name_patterns(self, texts: list[str]) -> list[tuple[re.Pattern, dict[str, str]]]:
+        """How the system names are found in a message: two alternations (names matched as the title writes them,
+        and names matched in any case), each with the map from what it matches back to the name.
 
         A name is found as the title writes it, or in any case when the corpus never writes it in lower case
         ("unINL" is UniNL; "mutual" and "promise" are words, not MuTual and ProMISe). A name that other papers use
@@ -196,21 +197,36 @@ class TitleIndex:
             words = set(re.findall(r"(?<![\w-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w-])", text))
             documents.update({w.lower() for w in words})
             lower.update(w for w in words if w.islower())
-        out = []
-        for name in sorted(self._by_name, key=len, reverse=True):
+        exact: dict[str, str] = {}
+        folded: dict[str, str] = {}
+        for name in sorted(self._by_name, key=len, reverse=True):  # longest first: "PLATO-XL" before "PLATO"
             word = name.split()[0].lower()
             if documents[word] > len(self._by_name[name]) + 1:
                 continue  # used by other papers ("chit-chat models like DialoGPT")
-            spelled = 0 if word in lower else re.I
-            out.append((name, re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", spelled)))
+            if word in lower:
+                exact[name] = name
+            else:
+                folded.setdefault(name.lower(), name)
+        out = []
+        for names, flags in ((exact, 0), (folded, re.I)):
+            if names:
+                either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                out.append((re.compile(rf"(?<![\w-])(?:{either})(?![\w-])", flags), names))
         return out
 
     def named(self, text: str) -> tuple[list[str], Span | None]:
-        """Paper ids of the system name the message writes (the papers that give it), and its span."""
-        for name, pattern in self._names:
-            if match := pattern.search(text):
-                return self._by_name[name], Span(match.start(), match.end(), name)
-        return [], None
+        """Paper ids of the system name the message writes (the papers that give it; the longest name when it
+        writes several), and its span."""
+        best = None
+        for pattern, names in self._names:
+            for match in pattern.finditer(text):
+                name = names.get(match.group()) or names[match.group().lower()]
+                if best is None or len(name) > len(best[0]):
+                    best = (name, match)
+        if best is None:
+            return [], None
+        name, match = best
+        return self._by_name[name], Span(match.start(), match.end(), name)
 
     def find(self, text: str) -> tuple[list[str], Span | None]:
         """Paper ids of the title the message names (longest first), and the span to mask."""
