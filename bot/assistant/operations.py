@@ -210,7 +210,9 @@ def count(kb, person: Candidate, request: Request) -> Answer:
         pool, _, holds = on_topic(kb, person, request, pool)
         pool = pool if holds else []
     venues = Counter(family(p.venue) or "other venues" for p in pool).most_common(3)
-    text = f"{person.name} has {len(pool)} papers{_filters(request)} in the knowledge base"
+    if len(venues) == 1 and venues[0][0] == request.venue:
+        venues = []  # "13 papers at EMNLP", not "…, most at EMNLP (13)"
+    text = f"{person.name} has {len(pool)} paper{'s' * (len(pool) != 1)}{_filters(request)} in the knowledge base"
     text += f", most at {_name_list([f'{v} ({n})' for v, n in venues])}." if venues else "."
     return answer(text, pool[:5], [person.id], "count", ranked=[p.id for p in pool])
 

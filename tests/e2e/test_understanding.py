@@ -81,6 +81,13 @@ def test_nothing_at_a_main_venue_says_what_its_findings_hold(assistant, full_kb)
     assert f"{n} paper{'s' * (n != 1)} at Findings of {venue}" in answer.text
 
 
+def test_a_count_at_one_venue_is_that_venues_and_says_it_once(assistant, full_kb):
+    n = sum(family(p.venue) == "ACL" for p in papers_of(full_kb, LIU))
+    answer = assistant.ask("how many ACL papers does Tie-Yan Liu have?")
+    assert answer.text.startswith(f"Tie-Yan Liu has {n} papers at ACL in the knowledge base.")
+    assert "most at" not in answer.text
+
+
 def test_a_count_is_the_real_number(assistant, full_kb):
     answer = assistant.ask("how many papers has josef van genabith got here")
     assert f"has {len(papers_of(full_kb, GENABITH))} papers" in answer.text
