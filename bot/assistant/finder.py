@@ -33,10 +33,11 @@ def topic_of(question: str) -> str:
 
 
 def search_text(kb, topic: str) -> str:
-    """What find searches the corpus with: the topic without framing words, in English."""
+    """What find searches the corpus with: the topic without framing words, in English, acronyms spelled out."""
+    from bot.assistant.topics import spelled_out
     from bot.knowledge.retrieve import to_english
 
-    return to_english(kb, topic_of(topic))
+    return spelled_out(kb, to_english(kb, topic_of(topic)))
 
 
 # A topic nobody has worked on still finds loose matches ("materials discovery" -> "intent discovery"): at least
@@ -94,8 +95,11 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms:
                 evidence.setdefault(person, []).append(Citation(paper=paper, score=round(scored.probability, 4)))
     ranked = sorted(matching, key=lambda p: (-expected[p], -matching[p], p))[:k]
     # Who makes the list is the expected count's call; within it, people are shown by the real count of their
-    # papers on the topic (the number printed beside them), so that a list never reads "9, 8, 8, 9".
-    ranked.sort(key=lambda p: (-matching[p], -expected[p], p))
+    # papers on the topic (the number printed beside them), so that a list never reads "9, 8, 8, 9", and among
+    # equal counts by their best paper's probability: the three authors of the one paper on hate speech detection
+    # before four people whose one matching paper is a gender-bias study of speech translation (their many papers
+    # on speech put them in the ten by expected count, not ahead of the specialists).
+    ranked.sort(key=lambda p: (-matching[p], -evidence[p][0].score, -expected[p], p))
     # Nobody, unless the corpus's best papers on the topic say it in their own words and one of them would also
     # answer a question on it (the question head: is it among the very best the corpus has, not merely the best
     # of a bad lot, as a topic off the corpus finds "traffic" in a police-stop dialogue paper).

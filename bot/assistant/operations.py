@@ -11,7 +11,7 @@ from collections import Counter
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
-from bot.assistant.topics import acronyms, expand, field_of, phrase_holds, themes, title_holds
+from bot.assistant.topics import acronyms, expand, field_of, phrase_holds, spelled_out, themes, title_holds
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family, in_family
 from bot.knowledge.french import translated_share
@@ -110,11 +110,12 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     """The person's papers on the request's topic, best first, and whether the evidence holds ("strong" or ""):
     a French question is searched with its English terms (bot/knowledge/french.py)."""
     asked = request.query or clean_query(request.topic)
-    query = to_english(kb, asked)
+    english = to_english(kb, asked)
+    query = spelled_out(kb, english)
     allowed = {p.id for p in pool}
     # A French question: its English terms and its own words, each as much as it speaks for the question
     # (the glossary's English terms for the share of its words the glossary knows, the own words for the rest).
-    share = translated_share(asked, vocabulary(kb)) if query != asked else 1.0
+    share = translated_share(asked, vocabulary(kb)) if english != asked else 1.0
     sources = [(query, share), (asked, 1.0 - share)]
     terms = to_english(kb, request.terms) if request.terms else ""
     if terms:

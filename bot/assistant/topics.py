@@ -51,10 +51,12 @@ _ACRONYMS: dict[tuple[int, int], dict[str, str]] = {}
 
 
 def acronyms(kb) -> dict[str, str]:
-    """Acronyms the abstracts define ("Out-of-Domain (OOD)"), lowercased: 'ood' -> 'out-of-domain'."""
+    """Acronyms the abstracts define ("Out-of-Domain (OOD)"), lowercased: 'ood' -> 'out-of-domain'; an acronym
+    defined several ways is what most abstracts say it is ("ST": speech translation, not the one paper's
+    "syntactic transformations")."""
     key = (id(kb.catalog.data), len(kb.catalog.papers))  # an ingest or a forget changes the papers
     if key not in _ACRONYMS:
-        found: dict[str, str] = {}
+        said: dict[str, Counter] = {}
         for paper in kb.catalog.papers.values():
             text = paper.abstract
             for match in _DEFINED.finditer(text):
@@ -63,8 +65,9 @@ def acronyms(kb) -> dict[str, str]:
                 for n in range(1, len(words) + 1):
                     phrase = words[-n:]
                     if "".join(part[0] for w in phrase for part in w.split("-") if part).lower() == short:
-                        found.setdefault(short, " ".join(phrase).lower())
+                        said.setdefault(short, Counter())[" ".join(phrase).lower()] += 1
                         break
+        found = {short: ways.most_common(1)[0][0] for short, ways in said.items()}  # ties: the first said
         _ACRONYMS.clear()
         _ACRONYMS[key] = found
     return _ACRONYMS[key]
@@ -74,6 +77,17 @@ def expand(title: str, known: dict[str, str]) -> str:
     """The title with the acronyms the corpus defines written out beside them."""
     return re.sub(r"\b([A-Z][A-Za-z]{1,6}?)s?\b", lambda m: f"{m.group()} {known.get(m.group(1).lower(), '')}"
                   if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), title)
+
+
+def spelled_out(kb, text: str) -> str:
+    """What a user typed, each acronym the corpus defines written out in its stead ("MT evaluation": "machine
+    translation evaluation"), for searching: the embedder reads "MT" as little more than two letters, and beside
+    its long form BM25 would weigh the one paper that writes "MT" ten times above every paper on evaluation."""
+    if not re.search(r"\b[A-Z]{2,}", text):
+        return text
+    known = acronyms(kb)
+    return re.sub(r"\b([A-Z][A-Za-z]{1,6}?)s?\b", lambda m: known.get(m.group(1).lower(), m.group())
+                  if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), text)
 
 
 def title_holds(title: str, topic: str, field: frozenset[str] | set[str] = frozenset()) -> bool:
@@ -138,6 +152,8 @@ def themes(papers: list[Paper], n: int = 5) -> list[str]:
     ranked = sorted(((g, k) for g, k in counts.items() if k >= 2), key=lambda item: (-item[1] * len(item[0].split())
                                                                                      ** 0.5, item[0]))
     for gram, _ in ranked:
+        if any(len(word) <= 3 and word not in TITLE_STOP for word in gram.split()):
+            continue  # "mt", "nmt for sami": an acronym, lowercased, reads as nothing
         if len(chosen) < n and not any(f" {gram} " in f" {c} " for c in chosen):
             chosen.append(gram)
     return chosen
@@ -145,4 +161,4 @@ def themes(papers: list[Paper], n: int = 5) -> list[str]:
 
 _THEME_STOP = TITLE_STOP | set("neural model models learning via using towards toward approach method methods "
                                 "task tasks study based new improving improved better large language leveraging case towards "
-                                "simple effective efficient analysis evaluating evaluation".split())
+                                "simple effective efficient analysis evaluating evaluation system systems".split())

@@ -343,6 +343,9 @@ def test_parsed_requests_carry_their_slots(assistant):
     ("Qu'a écrit Mamoru Komachi dernièrement ?", "latest"),
     ("Qu'a publié Josef van Genabith récemment ?", "latest"),
     ("Qu'a publié Josef van Genabith ?", "papers"),
+    ("Does Julia Kreutzer have an email on file?", "dossier"),
+    ("Do we have contact details for Yejin Choi?", "dossier"),
+    ("Write an email to Yejin Choi about a research role", "draft"),
 ])
 def test_each_kind_of_request_is_read_as_its_operation(assistant, text, op):
     assert assistant.understand(text).op == op
@@ -388,6 +391,42 @@ def test_found_candidates_carry_their_real_count_of_matching_papers(assistant):
     answer = assistant.ask("Who has worked on simultaneous translation?")
     counts = [int(n) for n in re.findall(r"— (\d+) matching paper", answer.text)]
     assert counts and counts == sorted(counts, reverse=True) and len(set(counts)) > 1
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Recommend candidates for a role on speech translation", "speech translation"),
+    ("Who could lead our work on hate speech detection?", "hate speech detection"),
+    ("I'm looking for people who build task-oriented dialogue systems", "task-oriented dialogue systems"),
+    ("who has worked on semantic role labeling?", "semantic role labeling"),
+])
+def test_what_a_role_asks_for_is_framing_and_the_fields_words_stay(assistant, text, topic):
+    assert assistant.understand(text).topic == topic
+
+
+@pytest.mark.parametrize("short, long", [("ST", "speech translation"), ("QE", "quality estimation"),
+                                         ("DST", "dialogue state tracking")])
+def test_an_acronym_the_papers_define_is_searched_as_what_it_stands_for(assistant, short, long):
+    found = assistant.ask(f"Who works on {short}?")
+    assert found.status == "answered" and found.candidate_ids
+    assert found.candidate_ids == [h.candidate.id for h in assistant.find(long)]
+
+
+def test_a_fit_for_an_acronym_role_reads_it_as_the_field_does(assistant, full_kb):
+    short = assistant.ask("How well does Tie-Yan Liu fit an NMT role?")
+    long = assistant.ask("How well does Tie-Yan Liu fit a neural machine translation role?")
+    assert short.status == long.status == "answered"
+    assert re.search(r"fit (\d\.\d\d), (\d+) papers?", short.text).groups() == \
+        re.search(r"fit (\d\.\d\d), (\d+) papers?", long.text).groups()
+
+
+@pytest.mark.parametrize("topic", ["hate speech detection", "code-switching", "sign language translation"])
+def test_among_equal_counts_the_strongest_evidence_comes_first(assistant, full_kb, topic):
+    hits = assistant.find(topic)
+    assert hits
+    order = [(-h.matching, -h.evidence[0].score) for h in hits]
+    assert order == sorted(order)
+    best = max(hits, key=lambda h: h.evidence[0].score)  # the paper most on the topic: its authors lead their tier
+    assert hits.index(best) == min(i for i, h in enumerate(hits) if h.matching == best.matching)
 
 
 def test_the_n_most_recent_reach_back_and_say_which_years(assistant, full_kb):

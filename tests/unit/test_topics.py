@@ -58,3 +58,13 @@ def test_asking_whom_to_talk_to_is_framing_not_topic():
 
     assert topic_of("I need someone strong in speech translation, who should I talk to?") == "speech translation"
     assert topic_of("Who works on small talk?") == "small talk"
+
+
+def test_a_persons_themes_are_phrases_not_acronyms_or_generic_words():
+    from bot.assistant.topics import themes
+
+    papers = _papers("Robust MT for Sami News", "Terminology Control in MT Systems", "Low-Resource MT for Sami",
+                     "Terminology Constraints for Sami Translation Systems", "Sami Dialect Translation Systems")
+    found = themes(papers)
+    assert "sami" in found and "terminology" in found
+    assert not [t for t in found if "mt" in t.split() or "systems" in t.split()]

@@ -10,6 +10,8 @@ from bot.knowledge.french import is_french
 # Words that frame a request but say nothing about the work it is about.
 _FRAME = re.compile(
     r"(?<![\w-])(?:(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
+    r"(?:a|the|our|this|that|new)\s+(?:role|position|job|opening|team)s?|build|builds|building|lead|leads|leading|"
+    r"roles?(?!\s+label)|positions?|well|"
     r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
     r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
     r"theirs|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|of|by|"
@@ -78,7 +80,7 @@ def topic_of(text: str, prepositional: bool = False, english=None) -> str:
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" -'")
     cleaned = re.sub(r"^(?:(?:and|or|et|ou)\b\s*)+|(?:\s*\b(?:and|or|et|ou))+$", "", cleaned, flags=re.I)
     cleaned = re.sub(r"\b(and|or)(?:\s+(?:and|or)\b)+", r"\1", cleaned).strip()
-    return cleaned if sum(len(w) > 2 for w in cleaned.split()) else ""
+    return cleaned if sum(len(w) > 2 or len(w) == 2 and w.isupper() for w in cleaned.split()) else ""  # "ST"
 
 
 # Words that say what is asked (beyond the framing words above): kept when a message is reduced to its frame.

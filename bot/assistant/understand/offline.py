@@ -57,6 +57,10 @@ _CUES = {
                        r"things|requests)|what (?:do|can) you (?:know|understand|answer)|"
                        r"what (?:can )?(?:you|this|it) (?:can )?do|explain what you|"
                        r"what (?:are|is) (?:you|this|this (?:bot|assistant|tool|thing)) (?:good )?for)\b", re.I),
+    # A dossier field asked for, never in a request to write ("an e-mail to X", "email X about …" are drafts).
+    "dossier": re.compile(r"^(?!\W*(?:please\s+)?(?:e-?mail|mail|message|contact|ping)\b)"
+                          r"(?!.*\b(?:draft|compose|write|wirte|prepare|send)\b).*\b(?:e-?mail(?: address)?|"
+                          r"contact (?:details|info\w*)|affiliation|homepage|on file|phone)\b", re.I),
     "profile": re.compile(r"\b(?:topics|themes|(?:research )?areas|interests|expertise|speciali[sz]\w*|profile|"
                           r"background|overview|bio)\b", re.I),
     "fit": re.compile(r"\b(?:fits?|compare|rank|better suited|best suited|suit|suitable|good match|match for|"
@@ -254,7 +258,9 @@ class OfflineParser:
         framed = frame_of(frame)
         # One ONNX run for what the answer will search with next: a person's papers by the query, or, with
         # nobody named, the corpus by find's words.
-        texts = [framed, request.query]
+        from bot.assistant.topics import spelled_out
+
+        texts = list(dict.fromkeys([framed, request.query, spelled_out(self.kb, request.query)]))
         if request.topic and not (request.people or request.unknown_name or request.options):
             from bot.assistant.finder import search_text
 
