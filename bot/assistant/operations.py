@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.assistant.affinity import RELEVANT
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
@@ -147,7 +148,12 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
             return 0
         return 0 if phrase_holds(titled[paper.id], topic) else 1 if paper.id in holds else 2
 
-    if measure(kb, query, [person.id]).strong() or (terms and measure(kb, terms, [person.id]).strong()):
+    def holds_in_pool(text: str) -> bool:
+        """One of the papers asked about (the year's, the venue's) is on it: that the person has a paper on it
+        elsewhere does not make their EMNLP papers about it."""
+        return any(p.probability >= RELEVANT and p.paper_id in allowed for p in measure(kb, text, [person.id]).papers)
+
+    if holds_in_pool(query) or (terms and holds_in_pool(terms)):
         top = ranking[0][1] or 1.0
         chosen = sorted((kb.catalog.papers[p] for p, s in ranking if s >= RELATIVE_BAR * top or p in holds),
                         key=title_first)

@@ -53,6 +53,8 @@ class Conversation(BaseModel):
     draft: Draft | None = Field(default=None, description="The draft in progress.")
     pending: dict | None = Field(default=None, description="A request waiting for the answer to a clarifying "
                                                             "question (which person), as its JSON.")
+    shown: dict | None = Field(default=None, description="The filters of the list of papers just shown (years, "
+                                                         "venue, topic), as JSON: 'which of those …' narrows it.")
     approved: list[Draft] = Field(default_factory=list, description="Approved drafts, newest last.")
 
     def remember(self, role: str, text: str, keep: int = 12) -> None:

@@ -144,9 +144,10 @@ class Assistant:
             request = self._model_parser.parse(message, describe(conversation))
             if request is not None:
                 return request
-        return self.parser.parse(message, has_draft=bool(conversation and conversation.draft),
-                                 remembered=bool(conversation and conversation.candidate_id),
-                                 focused=bool(conversation and conversation.focused))
+        request = self.parser.parse(message, has_draft=bool(conversation and conversation.draft),
+                                    remembered=bool(conversation and conversation.candidate_id),
+                                    focused=bool(conversation and conversation.focused))
+        return narrowed(request, message, conversation)
 
     def _picked(self, message: str, options: list[str]) -> str | None:
         """The person a reply to "which one?" picks: a number from the list, or a name."""
@@ -187,6 +188,9 @@ class Assistant:
             conversation.last_paper_ids = []  # another person's papers are no longer "that paper"
         if request.op not in ("draft", "revise") and answer.citations:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
+        # A list of the person's papers just shown: "which of those were at EMNLP?" keeps its filters.
+        conversation.shown = {name: getattr(request, name) for name in _SHOWN} | {"person": person} \
+            if request.op in _LISTS and answer.status == "answered" and person else None
         # An answer that puts one paper first (the closest on a topic, a paper's fact, the newest): a terse
         # "which venue?" next is about that paper; after a count or a list it is about the person.
         conversation.focused = bool(answer.citations) and (
@@ -280,6 +284,27 @@ def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
                           pipeline=pipeline, model_parses=settings.llm.understand)
     assistant.settle()
     return assistant
+
+
+# What a list of papers was filtered by, kept for "which of those …"; the operations that show such a list.
+_SHOWN = ("year_from", "year_to", "venue", "topic", "query")
+_LISTS = {"papers", "count", "with_coauthor"}
+_OF_THOSE = re.compile(r"\b(?:of|among|from)\s+(?:those|these|them|the(?:se|m)? papers)\b|\b(?:which|how many|any)\s+"
+                       r"of\s+(?:those|these|them)\b|\b(?:those|these)\s+(?:were|are|was|from|at|in|on)\b", re.I)
+
+
+def narrowed(request: Request, message: str, conversation: Conversation | None) -> Request:
+    """A follow-up about the list just shown ("which of those were at EMNLP?") keeps that list's filters under
+    its own: the papers of 2022 at EMNLP, not every EMNLP paper. Another person named, or no list shown, and the
+    request is as read."""
+    shown = conversation.shown if conversation is not None else None
+    if not shown or request.people or request.unknown_name or request.options or request.op not in _LISTS \
+            or shown.get("person") != conversation.candidate_id or not _OF_THOSE.search(message):
+        return request
+    kept = {name: shown[name] for name in _SHOWN if shown.get(name) and not getattr(request, name)}
+    if "topic" in kept and request.query and not request.topic:
+        kept.pop("query", None)
+    return request.model_copy(update=kept) if kept else request
 
 
 def _add_notices(request: Request, answer: Answer) -> None:

@@ -543,3 +543,22 @@ def test_a_surname_before_a_surname_nobody_has_is_someone_else_and_surname_first
     assert reversed_order.candidate_ids == [NEY] and reversed_order.citations
     assert {full_kb.catalog.papers[p].year for p in cited(reversed_order)} == {2019}
     assert any("“Ney Hermann” as Hermann Ney" in w for w in reversed_order.warnings)
+
+
+def test_which_of_those_narrows_the_list_just_shown(assistant, full_kb):
+    conversation = Conversation()
+    shown = assistant.ask("What did Tie-Yan Liu publish in 2019?", conversation)
+    assert set(cited(shown)) == {p.id for p in papers_of(full_kb, LIU) if p.year == 2019}
+    narrower = assistant.ask("which of those were at ACL?", conversation)
+    gold = {p.id for p in papers_of(full_kb, LIU) if p.year == 2019 and family(p.venue) == "ACL"}
+    assert gold and set(cited(narrower)) == gold
+    # another person named is a new list, not a narrowing of Liu's
+    other = assistant.ask("which of Hermann Ney's papers were at ACL?", conversation)
+    assert set(cited(other)) == {p.id for p in papers_of(full_kb, NEY) if family(p.venue) == "ACL"}
+
+
+def test_papers_on_a_topic_within_a_filter_are_on_the_topic_there(assistant, full_kb):
+    pool = [p for p in papers_of(full_kb, LIU) if p.year == 2022 and family(p.venue) == "ACL"]
+    assert pool and not any("translat" in (p.title + p.abstract).lower() for p in pool)
+    answer = assistant.ask("Tie-Yan Liu's ACL 2022 papers on machine translation")
+    assert answer.status == "not_found" and answer.citations == []
