@@ -562,3 +562,38 @@ def test_papers_on_a_topic_within_a_filter_are_on_the_topic_there(assistant, ful
     assert pool and not any("translat" in (p.title + p.abstract).lower() for p in pool)
     answer = assistant.ask("Tie-Yan Liu's ACL 2022 papers on machine translation")
     assert answer.status == "not_found" and answer.citations == []
+
+
+def test_a_title_cited_short_in_quotes_is_that_paper(assistant, full_kb):
+    from bot.text import fold
+
+    papers = sorted(full_kb.catalog.papers.values(), key=lambda p: p.id)
+    heads = {}
+    for p in papers:
+        if ":" in p.title:
+            heads.setdefault(fold(p.title.split(":", 1)[0]), []).append(p)
+    texts = [f" {fold(p.text())} " for p in papers]
+    paper = next(ps[0] for head, ps in heads.items() if len(ps) == 1 and 3 <= len(head.split()) <= 5
+                 and sum(f" {head} " in t for t in texts) == 1 and not system_name_like(ps[0].title))
+    answer = assistant.ask(f"Which year is '{paper.title.split(':', 1)[0]}' from?")
+    assert cited(answer) == [paper.id] and str(paper.year) in answer.text
+    # a phrase that other papers say too, quoted, is still a topic
+    generic = next(head for head, ps in heads.items() if sum(f" {head} " in t for t in texts) > len(ps) + 5)
+    assert assistant.ask(f"who works on '{generic}'?").intent == "find"
+
+
+def system_name_like(title: str) -> bool:
+    from bot.assistant.understand.slots import system_name
+
+    return system_name(title) is not None
+
+
+def test_a_versioned_name_is_that_paper_though_others_use_the_name(assistant, full_kb):
+    papers = sorted(full_kb.catalog.papers.values(), key=lambda p: p.id)
+    # a "NAME 2.0" whose NAME other papers work with too (its first version, a dataset of the family)
+    paper = next(p for p in papers if re.match(r"^[A-Za-z]{3,} \d+(?:\.\d+)+:", p.title)
+                 and sum(p.title.split()[0].lower() in q.text().lower() for q in papers) > 3)
+    name = paper.title.split(":", 1)[0]
+    answer = assistant.ask(f"who are the authors of {name.lower()}")
+    assert cited(answer) == [paper.id]
+    assert names_in_order(full_kb, answer.text)[:len(paper.author_ids)] == paper.author_ids

@@ -345,6 +345,8 @@ def read_as(kb, mentions) -> list[str]:
 
 
 def _quoted(text: str, span) -> bool:
+    if text[span.start:span.start + 1] in "\"'“‘«*" and text[span.end - 1:span.end] in "\"'”’»*":
+        return True  # the span is the quotation itself
     before, after = text[:span.start].rstrip()[-1:], text[span.end:].lstrip()[:1]
     return bool(before and after and before in "\"'“‘«*" and after in "\"'”’»*")
 

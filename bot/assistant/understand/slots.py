@@ -175,14 +175,21 @@ class TitleIndex:
     def __init__(self, papers):
         self._by_title: dict[str, list[str]] = {}
         self._by_name: dict[str, list[str]] = {}
+        self._by_head: dict[str, list[str]] = {}  # "experts errors and context": the title before its colon
         for paper in papers:
             key = fold(paper.title)
             if len(key.split()) >= 3:
                 self._by_title.setdefault(key, []).append(paper.id)
+            head = fold(paper.title.split(":", 1)[0]) if ":" in paper.title else ""
+            if len(head.split()) >= 2:
+                self._by_head.setdefault(head, []).append(paper.id)
             if name := system_name(paper.title):
                 self._by_name.setdefault(name, []).append(paper.id)
         self._keys = sorted(self._by_title, key=len, reverse=True)
-        self._names = self._name_patterns([p.text() for p in papers])
+        self._texts = [p.text() for p in papers]
+        self._names = self._name_patterns(self._texts)
+        self._folded: list[str] | None = None  # the texts folded, on first need
+        self._head_own: dict[str, bool] = {}
 
     def _name_patterns(self, texts: list[str]) -> list[tuple[re.Pattern, dict[str, str]]]:
         """How the system names are found in a message: two alternations (names matched as the title writes them,
@@ -201,7 +208,10 @@ class TitleIndex:
         folded: dict[str, str] = {}
         for name in sorted(self._by_name, key=len, reverse=True):  # longest first: "PLATO-XL" before "PLATO"
             word = name.split()[0].lower()
-            if documents[word] > len(self._by_name[name]) + 1:
+            # A version is its own name: "SIMMC 2.0" is that paper, though other papers work with SIMMC.
+            used = documents[word] if " " not in name else sum(
+                bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I)) for text in texts)
+            if used > len(self._by_name[name]) + 1:
                 continue  # used by other papers ("chit-chat models like DialoGPT")
             if word in lower:
                 exact[name] = name
@@ -236,6 +246,8 @@ class TitleIndex:
                 return self._by_title[key], _locate(text, key)
         for match in _QUOTED.finditer(text):
             quoted = fold(next(g for g in match.groups() if g))
+            if len(self._by_head.get(quoted, ())) == 1 and self._own_head(quoted):
+                return self._by_head[quoted], Span(match.start(), match.end(), quoted)  # a title cited short
             # rapidfuzz's C loop narrows 3,000 titles to the near ones; the one title rule then decides.
             near = process.extract(quoted, self._keys, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_MIN, limit=5)
             hits = [key for key, _, _ in near if titles_match(quoted, key)]
@@ -251,6 +263,17 @@ class TitleIndex:
             if len(fold(said).split()) >= 5:
                 return Span(match.start(), match.end(), said)
         return None
+
+
+    def _own_head(self, head: str) -> bool:
+        """'Experts, Errors, and Context' is that paper's; 'Multilingual Neural Machine Translation', which other
+        papers say too, is a topic (as with system names)."""
+        if head not in self._head_own:
+            if self._folded is None:
+                self._folded = [f" {fold(text)} " for text in self._texts]
+            used = sum(f" {head} " in text for text in self._folded)
+            self._head_own[head] = used <= len(self._by_head[head]) + 1
+        return self._head_own[head]
 
 
 def _locate(text: str, key: str) -> Span:
