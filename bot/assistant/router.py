@@ -20,6 +20,9 @@ _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors",
 def route(assistant, request: Request, conversation: Conversation | None) -> Answer:
     kb = assistant.kb
     op = request.op
+    if op == "help" and request.courtesy:
+        return ops.answer("Glad to help. Ask about a candidate's work, find people for a topic, or draft a first "
+                          "message whenever you like (“help” shows examples).", [], [], "help", status="help")
     if op == "help":
         return help_answer(kb)
     if op == "revise":
@@ -45,6 +48,9 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
     if not people and remembered and remembered in kb.catalog.candidates and (op in _PERSON_OPS or op == "fact"):
         people = [remembered]
     if op == "find":
+        if not (request.topic or "").strip() and not request.terms:  # "who is the best researcher?"
+            return ops.answer("On what topic? Name the work or the role: “Who has worked on speech translation?”",
+                              [], [], "find", status="clarify")
         hits = assistant.find(request.topic or "", 10 + len(request.people), request.terms)
         return found(kb, request, [h for h in hits if h.candidate.id not in request.people][:10])  # "besides X"
     if op == "title" or (op == "fact" and request.paper_id):

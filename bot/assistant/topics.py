@@ -139,8 +139,11 @@ def themes(papers: list[Paper], n: int = 5) -> list[str]:
     """The phrases a person's titles return to (at least twice), longest first: "non-autoregressive machine
     translation" rather than its pieces."""
     counts: Counter[str] = Counter()
+    after: dict[str, Counter] = {}  # the words that follow each word in these titles
     for paper in papers:
         tokens = re.findall(r"[a-z][a-z-]+", paper.title.lower())
+        for word, following in zip(tokens, tokens[1:]):
+            after.setdefault(word, Counter())[following] += 1
         grams = set()
         for size in (3, 2, 1):
             for i in range(len(tokens) - size + 1):
@@ -152,13 +155,17 @@ def themes(papers: list[Paper], n: int = 5) -> list[str]:
     ranked = sorted(((g, k) for g, k in counts.items() if k >= 2), key=lambda item: (-item[1] * len(item[0].split())
                                                                                      ** 0.5, item[0]))
     for gram, _ in ranked:
-        if any(len(word) <= 3 and word not in TITLE_STOP for word in gram.split()):
-            continue  # "mt", "nmt for sami": an acronym, lowercased, reads as nothing
+        if any(len(word) <= 3 and word not in TITLE_STOP for word in gram.split()) or gram in _THEME_ALONE:
+            continue  # "mt", "nmt for sami": an acronym, lowercased, reads as nothing; "data" alone says nothing
+        last = gram.split()[-1]
+        if last in after and after[last].most_common(1)[0][1] >= 0.8 * counts[last] and counts[last] >= 2:
+            continue  # "simultaneous machine": cut off before the word its last word nearly always has next
         if len(chosen) < n and not any(f" {gram} " in f" {c} " for c in chosen):
             chosen.append(gram)
     return chosen
 
 
+_THEME_ALONE = set("data text corpus corpora dataset datasets benchmark benchmarks training generation".split())
 _THEME_STOP = TITLE_STOP | set("neural model models learning via using towards toward approach method methods "
                                 "task tasks study based new improving improved better large language leveraging case towards "
                                 "simple effective efficient analysis evaluating evaluation system systems".split())

@@ -597,3 +597,19 @@ def test_a_versioned_name_is_that_paper_though_others_use_the_name(assistant, fu
     answer = assistant.ask(f"who are the authors of {name.lower()}")
     assert cited(answer) == [paper.id]
     assert names_in_order(full_kb, answer.text)[:len(paper.author_ids)] == paper.author_ids
+
+
+@pytest.mark.parametrize("said", ["thanks!", "ok", "Thank you so much!", "👍", "merci"])
+def test_a_thank_you_gets_a_short_reply_and_keeps_the_draft(assistant, said):
+    conversation = Conversation()
+    drafted = assistant.ask("Write an email to Hermann Ney about a research role", conversation)
+    assert drafted.status == "draft"
+    reply = assistant.ask(said, conversation)
+    assert reply.status == "help" and reply.citations == [] and len(reply.text) < 200
+    assert conversation.draft is not None and conversation.candidate_id == NEY
+
+
+@pytest.mark.parametrize("question", ["Who is the best researcher?", "who should I hire?", "any experts?"])
+def test_finding_people_without_a_topic_asks_for_one(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.status == "clarify" and answer.citations == [] and answer.candidate_ids == []

@@ -68,3 +68,14 @@ def test_a_persons_themes_are_phrases_not_acronyms_or_generic_words():
     found = themes(papers)
     assert "sami" in found and "terminology" in found
     assert not [t for t in found if "mt" in t.split() or "systems" in t.split()]
+
+
+def test_a_theme_is_never_cut_before_the_word_its_last_word_always_takes():
+    from bot.assistant.topics import themes
+
+    papers = _papers("Simultaneous Neural Machine Translation with Wait Policies", "Robust Speech Recognition",
+                     "Simultaneous Neural Machine Translation for Talks", "Speech Recognition for Sami",
+                     "Latency in Simultaneous Neural Machine Translation")
+    found = themes(papers)  # a title phrase of four words: its three-word pieces are cut off
+    assert "machine translation" in found and "speech recognition" in found
+    assert not [t for t in found if t.endswith(("machine", "neural"))]

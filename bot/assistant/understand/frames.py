@@ -11,7 +11,7 @@ from bot.knowledge.french import is_french
 _FRAME = re.compile(
     r"(?<![\w-])(?:(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
     r"(?:a|the|our|this|that|new)\s+(?:role|position|job|opening|team)s?|build|builds|building|lead|leads|leading|"
-    r"roles?(?!\s+label)|positions?|well|"
+    r"roles?(?!\s+label)|positions?|well|hire|hiring|hired|recruit|recruiting|"
     r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
     r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
     r"theirs|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|of|by|"

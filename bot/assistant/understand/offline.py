@@ -82,6 +82,11 @@ _ABOUT_THE_KNOWLEDGE = re.compile(
     r"\bhow many (?:candidates|researchers|people|authors|papers) (?:do you (?:know|have|hold)|are (?:there|in "
     r"(?:the|your) (?:pool|data|knowledge base)))\W*$|\bwhat (?:do you know|can you tell me) about (?:the |our |your )?"
     r"(?:candidates|researchers|pool|people)\W*$", re.I)
+_COURTESY = re.compile(r"\W*(?:(?:ok(?:ay)?|great|cool|perfect|nice|got it|sounds good|awesome|super|parfait|"
+                       r"d'accord|merci(?: beaucoup)?|thanks?(?: you)?(?: (?:so|very) much)?|thx|ty|cheers)\W*)+|"
+                       r"[\W\s]*(?:👍|🙏|👌|🙂|😊)[\W\s]*", re.I)
+
+
 # Operations whose other words are framing: a topic there is said with "on", "about", "related to".
 _FILTER_OPS = {"latest", "oldest", "count", "venues", "top_coauthors", "with_coauthor", "together", "profile",
                "dossier", "draft"}
@@ -169,6 +174,8 @@ class OfflineParser:
             if name in ("find", "draft", "fit", "add"):
                 return self._read(f"{name} {text}" if name != "find" else f"who has worked on {text}",
                                   forced=name, has_draft=has_draft, remembered=remembered)
+        if _COURTESY.fullmatch(text):
+            return Request(op="help", courtesy=True)  # "thanks!", "ok": a short reply, not the whole help
         return self._read(text, None, has_draft, remembered, focused)
 
     def _read(self, text: str, forced: str | None, has_draft: bool, remembered: bool, focused: bool = False

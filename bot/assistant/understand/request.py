@@ -64,6 +64,7 @@ class Request(BaseModel):
     tone: Literal["warm", "formal"] | None = Field(default=None, description="Draft tone.")
     purpose: str = Field(default="", description="What the draft is about: the role, team or occasion.")
     revision: Revision | None = Field(default=None, description="How to change the current draft.")
+    courtesy: bool = Field(default=False, description="A thank-you or an acknowledgement, answered briefly.")
     parser: Literal["offline", "model", "conversation"] = Field(default="offline", description="Who read it.")
 
     @property
