@@ -347,10 +347,17 @@ def unknown_person(kb, name: str, namesakes: list[str], op: str) -> Answer:
     return answer(text, [], [], op, status="not_found")
 
 
-def clarify(kb, name: str | None, options: list[str], op: str) -> Answer:
+def clarify(kb, name: str | None, options: list[str], op: str, beside: str | None = None) -> Answer:
+    """Which of the people a name fits is meant; ``beside``: the person named with them, whose co-authors among
+    the options are said (they are listed first)."""
     people = [kb.catalog.candidates[c] for c in options if c in kb.catalog.candidates]
     shown = people[:8]
     names = Counter(c.name for c in shown)
+    partner = kb.catalog.candidates.get(beside or "")
+    wrote = [c for c in people if partner and c.id != partner.id and any(
+        partner.id in kb.catalog.papers[p].author_ids for p in c.paper_ids if p in kb.catalog.papers)]
+    together = (f" Of them, {_name_list([c.name for c in wrote])} {'has' if len(wrote) == 1 else 'have'} written "
+                f"with {partner.name}." if wrote else "")
 
     def told_apart(c: Candidate) -> str:
         """Two people of one name are told apart by their latest paper."""
@@ -362,6 +369,7 @@ def clarify(kb, name: str | None, options: list[str], op: str) -> Answer:
     lines = [f"{i}. {c.name} ({len(c.paper_ids)} paper{'s' if len(c.paper_ids) != 1 else ''}"
              + (f", {c.affiliation}" if c.affiliation else "") + told_apart(c) + ")" for i, c in enumerate(shown, 1)]
     more = f"\n… and {len(people) - len(shown)} more; give the full name." if len(people) > len(shown) else ""
-    text = (f"Several people here are called {name or 'that'}. Which one do you mean?\n" + "\n".join(lines) + more
+    text = (f"Several people here are called {name or 'that'}.{together} Which one do you mean?\n" + "\n".join(lines)
+            + more
             + "\nReply with the full name or the number.")
     return answer(text, [], [], op, status="clarify", options=[c.id for c in shown])

@@ -42,7 +42,8 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
     if request.unknown_name and op not in ("find", "title"):
         return ops.unknown_person(kb, request.unknown_name, request.namesakes, op)
     if request.options and (not request.people or request.ambiguous_at is not None):
-        return ops.clarify(kb, request.ambiguous_name, request.options, op)
+        return ops.clarify(kb, request.ambiguous_name, request.options, op,
+                           beside=request.people[0] if request.people else None)
     people = list(request.people)
     remembered = conversation.candidate_id if conversation is not None else None
     if not people and remembered and remembered in kb.catalog.candidates and (op in _PERSON_OPS or op == "fact"):

@@ -613,3 +613,19 @@ def test_a_thank_you_gets_a_short_reply_and_keeps_the_draft(assistant, said):
 def test_finding_people_without_a_topic_asks_for_one(assistant, question):
     answer = assistant.ask(question)
     assert answer.status == "clarify" and answer.citations == [] and answer.candidate_ids == []
+
+
+def test_a_shared_surname_beside_a_person_offers_their_coauthors_first(assistant, full_kb):
+    candidates = full_kb.catalog.candidates
+    coauthors = {a for p in papers_of(full_kb, LIU) for a in p.author_ids if a != LIU and a in candidates}
+    holders = {}
+    for c in candidates.values():
+        if len(c.name.split()) >= 2 and not c.ambiguous:
+            holders.setdefault(c.name.split()[-1], []).append(c.id)
+    surname, ids = next((s, ids) for s, ids in sorted(holders.items())
+                        if len(ids) >= 3 and set(ids) & coauthors and set(ids) - coauthors)
+    answer = assistant.ask(f"Has Tie-Yan Liu written with {surname}?")
+    assert answer.status == "clarify"
+    theirs = [o for o in answer.clarify if o in coauthors]
+    assert theirs and answer.clarify[:len(theirs)] == theirs  # his co-authors first
+    assert "written with Tie-Yan Liu" in answer.text and all(candidates[o].name in answer.text for o in theirs)

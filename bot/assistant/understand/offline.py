@@ -231,6 +231,9 @@ class OfflineParser:
             request.namesakes = resolution.unknown[0].namesakes
         if resolution.choices:  # one of the people named fits several: ask, whoever else is named beside them
             request.options = resolution.choices
+            if people:  # "has Neubig written with Liu?": the Lius who wrote with him are offered first
+                theirs = {a for paper in self.kb.catalog.papers_of(people[0]) for a in paper.author_ids}
+                request.options = sorted(request.options, key=lambda option: option not in theirs)
             request.ambiguous_name = resolution.ambiguous_name
             if people:
                 first = next(m for m in resolution.mentions if m.ambiguous)
