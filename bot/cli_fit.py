@@ -41,9 +41,9 @@ def resolve_candidate(kb, name: str) -> str:
 
 
 def fit_record(kb, item_id, candidate_id: str, text: str, vector=None) -> dict:
-    from bot.assistant.affinity import fit
+    from bot.assistant.affinity import fit, fit_text
 
-    result = fit(kb, candidate_id, text, vector=vector)
+    result = fit(kb, candidate_id, fit_text(kb, text), vector=vector)
     return {"id": item_id, "candidate_id": candidate_id, "score": result.score, "evidence": result.evidence}
 
 
@@ -70,8 +70,10 @@ def read_requests(lines: list[str], source: str):
 def fit_lines(kb, lines: list[str], source: str):
     """Fit records, in input order; the texts are embedded together first."""
     requests = list(read_requests(lines, source))
+    from bot.assistant.affinity import fit_text
+
     texts = list(dict.fromkeys(r[2][1] for r in requests if r[2] is not None))
-    vectors = dict(zip(texts, kb.embedder.embed_array(texts))) if texts else {}
+    vectors = dict(zip(texts, kb.embedder.embed_array([fit_text(kb, t) for t in texts]))) if texts else {}
     for number, item_id, request, error in requests:
         if request is not None:
             try:

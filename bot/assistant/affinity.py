@@ -213,6 +213,18 @@ def fit(kb, person_id: str, text: str, vector: np.ndarray | None = None, calibra
     return Fit(person_id, round(score, 6), evidence, papers)
 
 
+def fit_text(kb, text: str) -> str:
+    """What a fit is measured against: a short text (a role, a topic) with the acronyms the corpus defines spelled
+    out ("an NMT role"), as find reads them; a long one (an abstract) as it is, since it defines its own."""
+    from bot.assistant.topics import spelled_out
+
+    return spelled_out(kb, text) if len(text.split()) <= SHORT_TEXT else text
+
+
+# Up to this many words a fit text is a role or a topic, not a paper's abstract.
+SHORT_TEXT = 30
+
+
 def rank(kb, person_ids: list[str], text: str) -> list[Fit]:
     """Several people's fits to one text, best first, each with its count of matching papers."""
     scores = TopicScores(kb, text)

@@ -163,15 +163,14 @@ def found(kb, request: Request, hits: list[CandidateHit]) -> Answer:
 
 def fit_answer(kb, people: list[str], request: Request) -> Answer:
     """How well each person's papers match a role or topic: the affinity model's score, their papers on it."""
-    from bot.assistant.affinity import rank
-    from bot.assistant.topics import spelled_out
+    from bot.assistant.affinity import fit_text, rank
     from bot.knowledge.retrieve import to_english
 
     text = request.topic or request.purpose
     if not text:
         return ops.answer("For what role or topic? \"How good a fit is NAME for speech translation?\"", [],
                           people, "fit", status="clarify")
-    fits = rank(kb, people, spelled_out(kb, to_english(kb, text)))
+    fits = rank(kb, people, fit_text(kb, to_english(kb, text)))
     cited: list[Paper] = []
     lines = []
     for number, fit in enumerate(fits, 1):

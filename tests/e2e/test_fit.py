@@ -116,3 +116,17 @@ def test_fit_of_one_name_prints_json_or_a_clear_error(env):
     assert record["candidate_id"] == "ivan-titov" and record["evidence"]
     missing = run("fit", "Nobody Withthisname", "dialogue")
     assert missing.exit_code == 1 and "no candidate matches" in missing.output
+
+
+def test_a_short_fit_text_reads_acronyms_as_the_field_does_and_an_abstract_as_written(env, tmp_path):
+    short = json.loads(run("fit", "Tie-Yan Liu", "NMT role", "--json").stdout)
+    long = json.loads(run("fit", "Tie-Yan Liu", "neural machine translation role", "--json").stdout)
+    assert short["score"] == pytest.approx(long["score"], abs=1e-6) and short["evidence"] == long["evidence"]
+    requests = tmp_path / "pairs.jsonl"
+    requests.write_text(json.dumps({"id": "r", "candidate": "tie-yan-liu", "text": "NMT role"}) + "\n")
+    (line,) = [json.loads(x) for x in run("fit", "--jsonl", str(requests)).stdout.splitlines()]
+    assert line["score"] == pytest.approx(short["score"], abs=1e-6)
+    from bot.assistant.affinity import SHORT_TEXT, fit_text
+
+    abstract = " ".join(["We study NMT on speech data."] * (SHORT_TEXT // 5 + 1))
+    assert fit_text(env, abstract) == abstract  # an abstract defines its own acronyms
