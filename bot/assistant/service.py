@@ -53,9 +53,10 @@ class Assistant:
         loaded so far out of the garbage collector's scans (``gc.freeze``).
 
         The knowledge base is hundreds of thousands of long-lived objects; without this, each full collection
-        walks all of them in the middle of some answer (about a quarter of the slowest answers' time in
-        bench/recruiter.py, which prints both). Objects that are dropped later are still freed by reference
-        counting; only a cycle among them would wait for ``gc.unfreeze``, which a reload calls.
+        walks all of them in the middle of some answer. bench/recruiter.py prints both: on this 2-core machine the
+        gain is a few per cent on average and more in the slowest answers in most runs, smaller than the machine's
+        own noise. Objects that are dropped later are still freed by reference counting; only a cycle among them
+        would wait for ``gc.unfreeze``, which a reload calls.
         """
         import gc
 
@@ -288,7 +289,7 @@ def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
 
 # What a list of papers was filtered by, kept for "which of those …"; the operations that show such a list.
 _SHOWN = ("year_from", "year_to", "venue", "topic", "query")
-_LISTS = {"papers", "count", "with_coauthor"}
+_LISTS = {"papers", "count"}  # joint papers are not narrowed: the co-author would be lost
 _OF_THOSE = re.compile(r"\b(?:of|among|from)\s+(?:those|these|them|the(?:se|m)? papers)\b|\b(?:which|how many|any)\s+"
                        r"of\s+(?:those|these|them)\b|\b(?:those|these)\s+(?:were|are|was|from|at|in|on)\b", re.I)
 
