@@ -73,10 +73,22 @@ def acronyms(kb) -> dict[str, str]:
     return _ACRONYMS[key]
 
 
+# A word written as an acronym ("MT", "NMTs", "BERTScore"'s "BERT" is not one: its rest is lower case).
+_ACRONYM = re.compile(r"\b([A-Z][A-Za-z]{1,6}?)s?\b")
+
+
+def _acronyms_in(text: str, known: dict[str, str], written) -> str:
+    """Each acronym of ``text`` the corpus defines, replaced by ``written(match, long form)``."""
+    def one(match: re.Match) -> str:
+        short = match.group(1)
+        long = known.get(short.lower()) if short.isupper() or short[1:].isupper() else None
+        return written(match, long) if long is not None else match.group()
+    return _ACRONYM.sub(one, text)
+
+
 def expand(title: str, known: dict[str, str]) -> str:
     """The title with the acronyms the corpus defines written out beside them."""
-    return re.sub(r"\b([A-Z][A-Za-z]{1,6}?)s?\b", lambda m: f"{m.group()} {known.get(m.group(1).lower(), '')}"
-                  if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), title)
+    return _acronyms_in(title, known, lambda match, long: f"{match.group()} {long}")
 
 
 def spelled_out(kb, text: str) -> str:
@@ -85,9 +97,7 @@ def spelled_out(kb, text: str) -> str:
     its long form BM25 would weigh the one paper that writes "MT" ten times above every paper on evaluation."""
     if not re.search(r"\b[A-Z]{2,}", text):
         return text
-    known = acronyms(kb)
-    return re.sub(r"\b([A-Z][A-Za-z]{1,6}?)s?\b", lambda m: known.get(m.group(1).lower(), m.group())
-                  if m.group(1).isupper() or m.group(1)[1:].isupper() else m.group(), text)
+    return _acronyms_in(text, acronyms(kb), lambda match, long: long)
 
 
 def title_holds(title: str, topic: str, field: frozenset[str] | set[str] = frozenset()) -> bool:
