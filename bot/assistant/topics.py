@@ -139,6 +139,38 @@ def phrase_holds(text: str, topic: str) -> bool:
     return False
 
 
+_SPOKEN: dict[tuple[int, int], dict[str, str]] = {}
+
+
+def spoken(kb) -> dict[str, str]:
+    """Each paper's title and abstract, acronyms written out, as the stemmed phrase ``phrase_holds`` reads."""
+    key = (id(kb.catalog.data), len(kb.catalog.papers))
+    if key not in _SPOKEN:
+        known = acronyms(kb)
+        _SPOKEN.clear()
+        _SPOKEN[key] = {p.id: " " + " ".join(_stem_list(expand(p.text(), known))) + " "
+                        for p in kb.catalog.papers.values()}
+    return _SPOKEN[key]
+
+
+def terms_of(kb, topic: str, share: float) -> list[str]:
+    """The parts of a topic (stemmed phrases) that at most ``share`` of the corpus's papers say: terms of the field
+    ("hallucination", "empathetic"), not the field around them ("... in translation or dialogue")."""
+    said = spoken(kb)
+    terms = []
+    for part in _PARTS.split(topic):
+        phrase = " ".join(_stem_list(part))
+        if phrase and sum(f" {phrase} " in text for text in said.values()) <= share * max(len(said), 1):
+            terms.append(phrase)
+    return terms
+
+
+def says(kb, paper_id: str, terms: list[str]) -> bool:
+    """The paper's title or abstract says one of these terms (from terms_of) in so many words."""
+    text = spoken(kb).get(paper_id, "")
+    return any(f" {term} " in text for term in terms)
+
+
 def coverage(text: str, topic: str) -> float:
     """The share of the topic's content words (stemmed) that the text holds."""
     wanted = set(_stem_list(topic))
