@@ -185,7 +185,7 @@ def papers(kb, person: Candidate, request: Request) -> Answer:
 
 
 def extreme(kb, person: Candidate, request: Request, newest: bool) -> Answer:
-    pool = filtered(kb, person.id, request)
+    pool = filtered(kb, person.id, request, coauthor=request.coauthor)
     if request.topic and pool:
         pool, _, holds = on_topic(kb, person, request, pool)
         if not holds:
@@ -200,15 +200,17 @@ def extreme(kb, person: Candidate, request: Request, newest: bool) -> Answer:
         rest = sorted((p for p in dated if p not in chosen), key=lambda p: -(p.year or 0) if newest else (p.year or 0))
         chosen += rest[: limit - len(chosen)]
     which = "most recent" if newest else "earliest"
+    partner = kb.catalog.candidates.get(request.coauthor or "")
+    joint = f" with {partner.name}" if partner else ""
     if len(chosen) == 1:
-        text = f"{person.name}'s {which} paper{_filters(request)} in the knowledge base is {_ref(chosen[0])} " \
+        text = f"{person.name}'s {which} paper{joint}{_filters(request)} in the knowledge base is {_ref(chosen[0])} " \
                f"({_where(chosen[0])}) [1]."
     else:
         years = sorted({p.year for p in chosen if p.year})
         when = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(year)
         counted = f" {len(chosen)}" if len(years) > 1 else ""  # "the three most recent" reach back a year or more
-        text = f"{person.name}'s{counted} {which} papers{_filters(request)} ({when}):\n" + _listing(chosen)
-    return answer(text, chosen, [person.id], "latest" if newest else "oldest")
+        text = f"{person.name}'s{counted} {which} papers{joint}{_filters(request)} ({when}):\n" + _listing(chosen)
+    return answer(text, chosen, [person.id, *([partner.id] if partner else [])], "latest" if newest else "oldest")
 
 
 def count(kb, person: Candidate, request: Request) -> Answer:

@@ -190,8 +190,12 @@ class Assistant:
         if request.op not in ("draft", "revise") and answer.citations:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
         # A list of the person's papers just shown: "which of those were at EMNLP?" keeps its filters.
-        conversation.shown = {name: getattr(request, name) for name in _SHOWN} | {"person": person} \
-            if request.op in _LISTS and answer.status == "answered" and person else None
+        joint = request.op in _JOINT and len(answer.candidate_ids) > 1
+        conversation.shown = {name: getattr(request, name) for name in _SHOWN} | {
+            "person": person, "coauthor": answer.candidate_ids[1] if joint else request.coauthor} \
+            if (request.op in _LISTS or joint) and answer.status == "answered" and person else \
+            conversation.shown if request.op in ("latest", "oldest") and conversation.shown \
+            and conversation.shown.get("person") == person else None  # "the oldest" of it: "those" is the list still
         # An answer that puts one paper first (the closest on a topic, a paper's fact, the newest): a terse
         # "which venue?" next is about that paper; after a count or a list it is about the person.
         conversation.focused = bool(answer.citations) and (
@@ -289,8 +293,13 @@ def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
 
 # What a list of papers was filtered by, kept for "which of those …"; the operations that show such a list.
 _SHOWN = ("year_from", "year_to", "venue", "topic", "query")
-_LISTS = {"papers", "count"}  # joint papers are not narrowed: the co-author would be lost
-_OF_THOSE = re.compile(r"\b(?:of|among|from)\s+(?:those|these|them|the(?:se|m)? papers)\b|\b(?:which|how many|any)\s+"
+_LISTS = {"papers", "count"}
+_JOINT = {"with_coauthor", "together"}  # a list of joint papers: narrowed, it keeps its co-author
+# What "which one is the oldest?" asks of the list just shown.
+_NARROWED = {"papers", "count", "latest", "oldest"}
+_OF_THOSE = re.compile(r"\bwhich one\b(?!\s+of\s+(?!those|these|them))|\b(?:oldest|newest|earliest|latest|first|last|"
+                       r"most recent)\s+(?:one|of (?:those|these|them))\b|"
+                       r"\b(?:of|among|from)\s+(?:those|these|them|the(?:se|m)? papers)\b|\b(?:which|how many|any)\s+"
                        r"of\s+(?:those|these|them)\b|\b(?:those|these)\s+(?:were|are|was|from|at|in|on)\b", re.I)
 
 
@@ -299,12 +308,17 @@ def narrowed(request: Request, message: str, conversation: Conversation | None) 
     its own: the papers of 2022 at EMNLP, not every EMNLP paper. Another person named, or no list shown, and the
     request is as read."""
     shown = conversation.shown if conversation is not None else None
-    if not shown or request.people or request.unknown_name or request.options or request.op not in _LISTS \
+    if not shown or request.people or request.unknown_name or request.options or request.op not in _NARROWED \
             or shown.get("person") != conversation.candidate_id or not _OF_THOSE.search(message):
         return request
     kept = {name: shown[name] for name in _SHOWN if shown.get(name) and not getattr(request, name)}
     if "topic" in kept and request.query and not request.topic:
         kept.pop("query", None)
+    coauthor = shown.get("coauthor")
+    if coauthor and request.op in ("papers", "count"):  # their joint papers, within the new filters
+        kept |= {"op": "with_coauthor", "people": [shown["person"], coauthor]}
+    elif coauthor:
+        kept["coauthor"] = coauthor
     return request.model_copy(update=kept) if kept else request
 
 

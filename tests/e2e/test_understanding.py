@@ -629,3 +629,34 @@ def test_a_shared_surname_beside_a_person_offers_their_coauthors_first(assistant
     theirs = [o for o in answer.clarify if o in coauthors]
     assert theirs and answer.clarify[:len(theirs)] == theirs  # his co-authors first
     assert "written with Tie-Yan Liu" in answer.text and all(candidates[o].name in answer.text for o in theirs)
+
+
+def test_a_follow_up_on_joint_papers_keeps_the_co_author(assistant, full_kb):
+    neubig, hu = "graham-neubig", "junjie-hu"
+    joint = {p.id: p for p in papers_of(full_kb, neubig) if hu in p.author_ids}
+    assert len({p.year for p in joint.values()}) > 1 and min(p.year for p in joint.values()) > min(
+        p.year for p in papers_of(full_kb, neubig)), "the oldest joint paper is not Neubig's oldest"
+    conversation = Conversation()
+    shown = assistant.ask("What did Graham Neubig write with Junjie Hu?", conversation)
+    assert set(cited(shown)) == set(joint)
+    oldest = assistant.ask("which one is the oldest?", conversation)
+    first = min(p.year for p in joint.values())
+    assert set(cited(oldest)) == {i for i, p in joint.items() if p.year == first}
+    assert "with Junjie Hu" in oldest.text
+    at_emnlp = assistant.ask("and of those, which were at EMNLP?", conversation)
+    gold = {i for i, p in joint.items() if family(p.venue) == "EMNLP"}
+    assert gold and set(cited(at_emnlp)) == gold and set(at_emnlp.candidate_ids) == {neubig, hu}
+    newest = assistant.ask("the most recent one?", conversation)
+    last = max(joint[i].year for i in gold)
+    assert set(cited(newest)) == {i for i in gold if joint[i].year == last}
+
+
+def test_the_oldest_of_a_topic_list_is_the_oldest_on_the_topic(assistant, full_kb):
+    conversation = Conversation()
+    shown = assistant.ask("Graham Neubig's papers on low-resource languages", conversation)
+    listed = {i: full_kb.catalog.papers[i] for i in cited(shown)}
+    assert len({p.year for p in listed.values()}) > 1
+    oldest = assistant.ask("which one is the oldest?", conversation)
+    first = min(p.year for p in listed.values())
+    assert cited(oldest) and {full_kb.catalog.papers[i].year for i in cited(oldest)} == {first}
+    assert set(cited(oldest)) <= set(listed)

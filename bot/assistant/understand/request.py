@@ -54,6 +54,8 @@ class Request(BaseModel):
     year_from: int | None = Field(default=None, description="Earliest publication year asked for.")
     year_to: int | None = Field(default=None, description="Latest publication year asked for.")
     venue: str | None = Field(default=None, description="Venue family, e.g. 'EMNLP' or 'Findings of ACL'.")
+    coauthor: str | None = Field(default=None, description="A person id the papers must also be by (the oldest of "
+                                                           "the joint papers just shown).")
     paper_id: str | None = Field(default=None, description="A paper named by its title.")
     title: str = Field(default="", description="A title the message quotes that no paper here has.")
     aspect: Aspect | None = Field(default=None, description="What is asked about one paper.")
