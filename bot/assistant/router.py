@@ -52,8 +52,9 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         if not (request.topic or "").strip() and not request.terms:  # "who is the best researcher?"
             return ops.answer("On what topic? Name the work or the role: “Who has worked on speech translation?”",
                               [], [], "find", status="clarify")
-        hits = assistant.find(request.topic or "", 10 + len(request.people), request.terms)
-        return found(kb, request, [h for h in hits if h.candidate.id not in request.people][:10])  # "besides X"
+        wanted = min(request.limit or 10, 10)  # "three people who …"; ten at most, as the list shows
+        hits = assistant.find(request.topic or "", wanted + len(request.people), request.terms)
+        return found(kb, request, [h for h in hits if h.candidate.id not in request.people][:wanted])  # "besides X"
     if op == "title" or (op == "fact" and request.paper_id):
         paper = kb.catalog.papers.get(request.paper_id or "")
         if paper is None:

@@ -297,8 +297,8 @@ _LISTS = {"papers", "count"}
 _JOINT = {"with_coauthor", "together"}  # a list of joint papers: narrowed, it keeps its co-author
 # What "which one is the oldest?" asks of the list just shown.
 _NARROWED = {"papers", "count", "latest", "oldest"}
-_OF_THOSE = re.compile(r"\bwhich one\b(?!\s+of\s+(?!those|these|them))|\b(?:oldest|newest|earliest|latest|first|last|"
-                       r"most recent)\s+(?:one|of (?:those|these|them))\b|"
+_OF_THOSE = re.compile(r"\bwhich one\b(?!\s+of\s+(?!those|these|them))|(?<!their )(?<!his )(?<!her )\b(?:oldest|"
+                       r"newest|earliest|latest|first|last|most recent)\s+(?:one|of (?:those|these|them))\b|"
                        r"\b(?:of|among|from)\s+(?:those|these|them|the(?:se|m)? papers)\b|\b(?:which|how many|any)\s+"
                        r"of\s+(?:those|these|them)\b|\b(?:those|these)\s+(?:were|are|was|from|at|in|on)\b", re.I)
 

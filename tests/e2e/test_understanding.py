@@ -660,3 +660,43 @@ def test_the_oldest_of_a_topic_list_is_the_oldest_on_the_topic(assistant, full_k
     first = min(p.year for p in listed.values())
     assert cited(oldest) and {full_kb.catalog.papers[i].year for i in cited(oldest)} == {first}
     assert set(cited(oldest)) <= set(listed)
+    # "their latest one" is the person's, not the list's
+    theirs = assistant.ask("and their latest one?", conversation)
+    assert full_kb.catalog.papers[cited(theirs)[0]].year == max(p.year for p in papers_of(full_kb, "graham-neubig"))
+
+
+def test_years_counted_back_from_today_are_a_range_not_a_number_of_papers(assistant, full_kb, monkeypatch):
+    import datetime
+
+    from bot.assistant.understand import slots
+
+    class Today(datetime.date):
+        @classmethod
+        def today(cls):
+            return cls(2025, 6, 1)
+
+    monkeypatch.setattr(slots.datetime, "date", Today)
+    koehn = "philipp-koehn"
+    recent = assistant.ask("Show me Philipp Koehn's papers from the last two years")
+    assert set(cited(recent)) == {p.id for p in papers_of(full_kb, koehn) if p.year >= 2024}
+    assert "since 2024" in recent.text
+    assert slots.years("what did she publish last year?")[:2] == (2024, 2024)
+    assert slots.years("anything in the past 5 years")[:2] == (2021, None)
+    assert slots.years("papers from this year")[:2] == (2025, 2025)
+    # "the last three" without "years" is still a number of papers
+    assert len(cited(assistant.ask("Philipp Koehn's last three papers"))) == 3
+
+
+def test_a_number_of_people_is_how_many_are_listed_not_part_of_the_topic(assistant):
+    answer = assistant.ask("Find me three people who work on question answering")
+    assert answer.intent == "find" and len(answer.candidate_ids) == 3
+    assert "three" not in answer.text.split(":")[0]
+    assert len(assistant.ask("who are the top 5 researchers in dialogue?").candidate_ids) == 5
+
+
+@pytest.mark.parametrize("question", ["What is Heng Ji known for?", "Is Heng Ji in the database?",
+                                      "do we have Heng Ji?"])
+def test_what_someone_is_known_for_or_whether_they_are_here_is_their_profile(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.intent == "profile" and answer.status == "answered" and answer.candidate_ids == ["heng-ji"]
+    assert answer.text.startswith("Heng Ji: ")

@@ -62,7 +62,10 @@ _CUES = {
                           r"(?!.*\b(?:draft|compose|write|wirte|prepare|send)\b).*\b(?:e-?mail(?: address)?|"
                           r"contact (?:details|info\w*)|affiliation|homepage|on file|phone)\b", re.I),
     "profile": re.compile(r"\b(?:topics|themes|(?:research )?areas|interests|expertise|speciali[sz]\w*|profile|"
-                          r"background|overview|bio)\b", re.I),
+                          r"background|overview|bio|(?:best |well )?known for|famous for)\b|"
+                          r"\bPERSON\b.*\b(?:in|part of|on)\s+(?:the|your|our|this)\s+(?:database|data|knowledge(?: base)?|"
+                          r"pool|list|system|records?)\W*$|\bdo (?:we|you) (?:have|know)(?: (?:about|of))? PERSON\W*$",
+                          re.I),
     "fit": re.compile(r"\b(?:fits?|compare|rank|better suited|best suited|suit|suitable|good match|match for|"
                       r"who(?:'s| is) (?:the )?better)\b", re.I),
     "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names|"
@@ -213,6 +216,8 @@ class OfflineParser:
         venue, venue_spans = slots.venue(plain)
         for span in venue_spans:
             mask(span.start, span.end, "VENUE")
+        if counted := slots.PEOPLE_COUNT.search(plain):  # "three people who …": a number, not the topic's word
+            mask(counted.start(), counted.end(), "people")
         if by_name and people:  # a name of theirs ("Siqi Bao's PLATO"); of nobody named, it is a topic
             title_ids = [p for p in title_ids if people[0] in self.kb.catalog.papers[p].author_ids]
             if not title_ids:
@@ -226,6 +231,8 @@ class OfflineParser:
             paper_id=title_ids[0] if title_ids else None, channel=slots.channel(rest), language=slots.language(rest),
             tone=slots.tone(rest), limit=slots.limit(rest), aspect=slots.aspect(rest),
         )
+        if counted and request.limit is None:
+            request.limit = slots.limit(counted.group())
         if resolution.unknown:
             request.unknown_name = resolution.unknown[0].name
             request.namesakes = resolution.unknown[0].namesakes

@@ -7,6 +7,7 @@ says which operation it is.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -61,8 +62,15 @@ _FIELDS = (
     ("notes", re.compile(r"\b(?:notes?|remarks?|comments?)\b", re.I)),
 )
 _COUNTED = r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
-_LIMIT = re.compile(rf"\b(?:top|first|last|latest|(?:most recent|newest))\s+{_COUNTED}\b|"
+_LIMIT = re.compile(rf"\b(?:top|first|last|latest|(?:most recent|newest))\s+{_COUNTED}\b(?!\s+years?\b)|"
                     rf"\b{_COUNTED}\s+(?:most recent|newest|latest|last|first|earliest|oldest)\b", re.I)
+# "three people who …", "the top 5 candidates": how many people a search lists.
+PEOPLE_COUNT = re.compile(rf"\b(?:the\s+)?(?:top\s+|best\s+)?{_COUNTED}\s+(?:people|persons|candidates|researchers|"
+                          rf"experts|names|authors|scientists|folks)\b", re.I)
+# "in the last three years", "over the past 2 years", "last year", "this year": counted back from today.
+_RELATIVE = re.compile(rf"\b(?:(?:in|over|during|from|within|for)\s+)?(?:the\s+)?(?:last|past|previous)\s+"
+                       rf"(?:{_COUNTED}\s+)?years\b|\b(?:(?:in|over|during|from|within|for)\s+)?"
+                       rf"(?:the\s+)?(this|last|past)\s+year\b", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
@@ -91,11 +99,20 @@ def years(text: str) -> tuple[int | None, int | None, list[Span]]:
     elif match := _BEFORE.search(text):
         high = int(match.group(2)) - bool(match.group(1))
         spans.append(Span(match.start(2), match.end(2), high))
-    else:
-        found = [(int(m.group(1)), m) for m in _YEAR.finditer(text)]
-        if found:
-            low, high = min(y for y, _ in found), max(y for y, _ in found)
-            spans += [Span(m.start(), m.end(), y) for y, m in found]
+    elif found := [(int(m.group(1)), m) for m in _YEAR.finditer(text)]:
+        low, high = min(y for y, _ in found), max(y for y, _ in found)
+        spans += [Span(m.start(), m.end(), y) for y, m in found]
+    elif match := _RELATIVE.search(text):
+        this = datetime.date.today().year
+        if match.group(2) is not None:  # "this year", "last year" (the one before), "the past year" (since then)
+            said = match.group(2).lower()
+            if said == "last" and re.search(r"\bthe\s+last", match.group(0), re.I):
+                said = "past"  # "in the last year" is the twelve months, "last year" the calendar year
+            low, high = {"this": (this, this), "last": (this - 1, this - 1)}.get(said, (this - 1, None))
+        else:  # "the last three years": this one and the two before it
+            counted = (match.group(1) or "1").lower()
+            low = this - (_NUMBERS.get(counted) or int(counted)) + 1
+        spans.append(Span(match.start(), match.end(), low))
     return low, high, spans
 
 
@@ -332,7 +349,7 @@ def dossier_field(text: str) -> str | None:
 
 
 def limit(text: str) -> int | None:
-    match = _LIMIT.search(text)
+    match = _LIMIT.search(text) or PEOPLE_COUNT.search(text)
     if not match:
         return None
     value = (match.group(1) or match.group(2)).lower()
