@@ -245,8 +245,9 @@ def top_coauthors(kb, person: Candidate, request: Request) -> Answer:
         return answer(text, [], [person.id], "top_coauthors", status="not_found")
     names = [f"{kb.catalog.candidates[a].name} ({n} joint paper{'s' if n > 1 else ''})" for a, n in ranked]
     joint = [p for p in pool if ranked[0][0] in p.author_ids][:3]
-    text = (f"{person.name}'s most frequent co-author is {names[0]}"
-            + (f", then {_name_list(names[1:])}" if len(names) > 1 else "") + f", over {len(pool)} papers.")
+    text = (f"{person.name} has {len(counts)} co-author{'s' * (len(counts) != 1)}{_filters(request)} in the "
+            f"knowledge base, over {len(pool)} paper{'s' * (len(pool) != 1)}. The most frequent is {names[0]}"
+            + (f", then {_name_list(names[1:])}" if len(names) > 1 else "") + ".")
     text += "\nTheir joint papers with the first:\n" + _listing(joint)
     return answer(text, joint, [person.id, *[a for a, _ in ranked]], "top_coauthors")
 

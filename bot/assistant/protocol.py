@@ -55,6 +55,10 @@ class Conversation(BaseModel):
                                                             "question (which person), as its JSON.")
     shown: dict | None = Field(default=None, description="The filters of the list of papers just shown (years, "
                                                          "venue, topic), as JSON: 'which of those …' narrows it.")
+    listed: list[str] = Field(default_factory=list, description="The people of the last list of people shown (who "
+                                                                 "has worked on …), in order: 'the second one'.")
+    listed_papers: list[str] = Field(default_factory=list, description="The papers of the last list of papers "
+                                                                        "shown, in order: 'the third one'.")
     approved: list[Draft] = Field(default_factory=list, description="Approved drafts, newest last.")
 
     def remember(self, role: str, text: str, keep: int = 12) -> None:

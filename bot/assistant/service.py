@@ -137,6 +137,7 @@ class Assistant:
 
     def understand(self, message: str, conversation: Conversation | None = None) -> Request:
         """The typed request a message makes: a pending question completed, the model's reading, or ours."""
+        message = pointed(self.kb, message, conversation)
         if conversation is not None and conversation.pending:
             picked = self._picked(message, conversation.pending.get("options", []))
             if picked:
@@ -187,8 +188,14 @@ class Assistant:
         if person and person != conversation.candidate_id:
             conversation.candidate_id = person
             conversation.last_paper_ids = []  # another person's papers are no longer "that paper"
+            conversation.listed_papers = []
         if request.op not in ("draft", "revise") and answer.citations:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
+        # "the second one": of the last list shown, people or papers; a profile's latest papers are no such list.
+        if request.op == "find" and answer.status == "answered":
+            conversation.listed, conversation.listed_papers = list(answer.candidate_ids), []
+        elif len(answer.citations) > 1 and request.op not in ("profile", "draft", "revise"):
+            conversation.listed, conversation.listed_papers = [], [c.paper.id for c in answer.citations]
         # A list of the person's papers just shown: "which of those were at EMNLP?" keeps its filters.
         joint = request.op in _JOINT and len(answer.candidate_ids) > 1
         conversation.shown = {name: getattr(request, name) for name in _SHOWN} | {
@@ -301,6 +308,38 @@ _OF_THOSE = re.compile(r"\bwhich one\b(?!\s+of\s+(?!those|these|them))|(?<!their
                        r"newest|earliest|latest|first|last|most recent)\s+(?:one|of (?:those|these|them))\b|"
                        r"\b(?:of|among|from)\s+(?:those|these|them|the(?:se|m)? papers)\b|\b(?:which|how many|any)\s+"
                        r"of\s+(?:those|these|them)\b|\b(?:those|these)\s+(?:were|are|was|from|at|in|on)\b", re.I)
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+# "the second one", "the 3rd paper", "number 2", "#2", "[2]": an item of the list just shown; never "their first
+# paper" (the person's oldest) nor "the first three" (a number of them).
+_POINTED = re.compile(r"(?<!their )(?<!his )(?<!her )(?<!its )(?<!'s )(?<!’s )\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|"
+                      r"seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th)\s+(?:one|paper|article|person|candidate|"
+                      r"name|result|item)s?\b(?!\s+(?:of|by|from)\s+(?!those|these|them))|(?:#|\bnumber\s+|\bno\.\s*|"
+                      r"\[)(\d{1,2})\b\]?", re.I)
+
+
+def pointed(kb, message: str, conversation: Conversation | None) -> str:
+    """The message with "the second one" written as what it points at in the list just shown: the person's name
+    after a list of people, the paper's title (quoted) after a list of papers; as it was when nothing fits."""
+    if conversation is None or not (conversation.listed or conversation.listed_papers):
+        return message
+    match = _POINTED.search(message)
+    if match is None:
+        return message
+    n = _ORDINALS.get((match.group(1) or "").lower()) or int(match.group(2) or 0)
+    if conversation.listed:
+        if not 0 < n <= len(conversation.listed) or conversation.listed[n - 1] not in kb.catalog.candidates:
+            return message
+        said = kb.catalog.candidates[conversation.listed[n - 1]].name
+    else:
+        paper = kb.catalog.papers.get(conversation.listed_papers[n - 1]) if 0 < n <= len(
+            conversation.listed_papers) else None
+        if paper is None:
+            return message
+        said = f"“{paper.title}”"
+    return message[:match.start()] + said + message[match.end():]
 
 
 def narrowed(request: Request, message: str, conversation: Conversation | None) -> Request:

@@ -275,14 +275,20 @@ class NameResolver:
                 bool(_AFTER_PREPOSITION.search(text[:start]))
                 or text[start].isupper() and not text[start + 1:end].isupper() and not all_lower
                 and bool(re.search(r"[\w,]\s+$", text[:start])))
-            if not pronoun_name and ((len(word) < 3 and not short_ok) or word in _STOPWORDS or word in self._common
-                                     or not plausible(i, 1)) \
+            # "Koehn and Post": a surname that is also a word of the papers, capitalised after "and" or "with"
+            # beside a person named, is the second person.
+            paired = partner(i) and bool(mentions)
+            if not pronoun_name and ((len(word) < 3 and not short_ok) or word in _STOPWORDS
+                                     or word in self._common and not paired or not plausible(i, 1)) \
                     or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname:
                 continue
             # "Mohit" is one person's surname and other people's given name: all of them are meant.
             ids = self._ordered(self._surname[word] | self._first.get(word, set()))
-            if full_names and not set(ids) & full_names and not partner(i):
-                continue  # beside a full name, a lone surname of someone else is more likely a word
+            # Beside a full name, a lone surname of someone else is more likely a word, unless it is capitalised,
+            # no word of the papers, and one person's ("Which Koehn papers have Matt Post on them?").
+            alone = len(ids) == 1 and not all_lower and word not in self._common
+            if full_names and not set(ids) & full_names and not partner(i) and not alone:
+                continue
             take(i, 1, [p for p in ids if p in full_names] or ids, 80.0)
         for i, (start, end, word) in enumerate(tokens):  # a given name alone ("Ivan's papers") names whoever goes by it
             if (len(word) < 3 or word in _STOPWORDS or word in self._common or not plausible(i, 1)

@@ -700,3 +700,48 @@ def test_what_someone_is_known_for_or_whether_they_are_here_is_their_profile(ass
     answer = assistant.ask(question)
     assert answer.intent == "profile" and answer.status == "answered" and answer.candidate_ids == ["heng-ji"]
     assert answer.text.startswith("Heng Ji: ")
+
+
+@pytest.mark.parametrize("question", ["How many co-authors does Philipp Koehn have?",
+                                      "how many people has Philipp Koehn written with?"])
+def test_how_many_co_authors_is_the_number_of_people_not_of_papers(assistant, full_kb, question):
+    koehn = "philipp-koehn"
+    people = {a for p in papers_of(full_kb, koehn) for a in p.author_ids} - {koehn}
+    answer = assistant.ask(question)
+    assert answer.intent == "top_coauthors" and f"has {len(people)} co-authors" in answer.text
+    assert f"over {len(papers_of(full_kb, koehn))} papers" in answer.text
+
+
+def test_whom_to_contact_about_a_topic_finds_people_on_the_topic(assistant):
+    answer = assistant.ask("Who should I contact about grammatical error correction?")
+    assert answer.intent == "find" and answer.candidate_ids
+    assert "contact" not in answer.text.split("\n")[0]
+
+
+def test_the_second_one_is_the_second_item_of_the_list_just_shown(assistant, full_kb):
+    conversation = Conversation()
+    listed = assistant.ask("Which papers did Philipp Koehn write with Matt Post?", conversation)
+    shown = cited(listed)
+    assert len(shown) >= 3
+    about = assistant.ask("tell me more about the first one", conversation)
+    assert cited(about) == [shown[0]] and about.intent in ("title", "fact")
+    # a one-paper answer between does not renumber the list
+    who = assistant.ask("who wrote the third one?", conversation)
+    assert cited(who) == [shown[2]]
+    assert set(who.candidate_ids) == set(full_kb.catalog.papers[shown[2]].author_ids)
+    # "their first paper" is the person's oldest, not the list's first
+    oldest = assistant.ask("and what was Koehn's first paper?", conversation)
+    assert full_kb.catalog.papers[cited(oldest)[0]].year == min(p.year for p in papers_of(full_kb, "philipp-koehn"))
+
+
+def test_the_second_one_after_a_list_of_people_is_that_person(assistant):
+    conversation = Conversation()
+    people = assistant.ask("Find me three people who work on question answering", conversation).candidate_ids
+    assert len(people) == 3
+    profile = assistant.ask("tell me more about the second one", conversation)
+    assert profile.intent == "profile" and profile.candidate_ids == [people[1]]
+    draft = assistant.ask("draft an email to the first one", conversation)
+    assert draft.status == "draft" and draft.candidate_ids == [people[0]]
+    from bot.assistant.service import pointed
+
+    assert pointed(assistant.kb, "and the fifth one?", conversation) == "and the fifth one?"  # no fifth: as said

@@ -34,7 +34,8 @@ _CUES = {
     "latest": re.compile(r"\b(?:latest|newest|most recent\w*|recent\w*|last(?:est)?|freshest|lately|dernier\w*|"
                          r"derni[èe]re\w*|r[ée]cent\w*|r[ée]cemment)\b", re.I),
     "oldest": re.compile(r"\b(?:first|earliest|oldest|premier\w*)\b(?!.*\b(?:author|name)\b)", re.I),
-    "count": re.compile(r"\b(?:how many|number of|count|how prolific|how much has|tally|total|combien)\b", re.I),
+    "count": re.compile(r"\b(?:how many|number of|count|how prolific|how much has|tally|total|combien)\b"
+                        r"(?!.*\b(?:co-?authors?|collaborators|people)\b)", re.I),
     # One venue asked ("which venue?") is a paper's; the person's are asked in the plural or as a habit.
     "venues": re.compile(r"\b(?:venues|conferences|journals|where (?:do|does|has|have|did)\b.*\bpublish\w*|"
                          r"usually (?:appear|publish)|distribution|breakdown|(?:venue|conference|journal)s?\b.*"
@@ -44,7 +45,8 @@ _CUES = {
                                 r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
                                 r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho\b.*\bmost\b.*\bwith\b|"
                                 r"\bwho\b.*\bwith\b.*\bmost\b|"
-                                r"\bwho does .* (?:work|publish|write) with\b|\bwho (?:has|have) .* co-?authored\b",
+                                r"\bwho does .* (?:work|publish|write) with\b|\bwho (?:has|have) .* co-?authored\b|"
+                                r"\b(?:how many|number of)\b.*\b(?:co-?authors?|collaborators|people)\b",
                                 re.I),
     "draft": re.compile(r"\b(?:draft|compose|write|wirte|prepare|put together|craft|pen)\b.*\b(?:message|e-?mail|"
                         r"note|intro\w*|dm|letter|linkedin|whatsapp|telegram|something|outreach|invitation|pitch|"
