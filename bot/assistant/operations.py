@@ -12,7 +12,8 @@ from bot.assistant.affinity import RELEVANT
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
-from bot.assistant.topics import acronyms, expand, field_of, phrase_holds, spelled_out, themes, title_holds
+from bot.assistant.topics import (acronyms, expand, field_of, modifiers, phrase_holds, spelled_out, themes,
+                                  title_holds)
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family, in_family
 from bot.knowledge.french import translated_share
@@ -238,6 +239,10 @@ def venues(kb, person: Candidate, request: Request) -> Answer:
 
 def top_coauthors(kb, person: Candidate, request: Request) -> Answer:
     pool = filtered(kb, person.id, request)
+    if request.topic and pool:  # "who did X work with on data selection?": their co-authors on those papers
+        pool, _, holds = on_topic(kb, person, request, pool)
+        if not holds:
+            return nothing_for(kb, person, request, "top_coauthors")
     counts = Counter(a for p in pool for a in dict.fromkeys(p.author_ids) if a != person.id)
     ranked = [(a, n) for a, n in counts.most_common() if a in kb.catalog.candidates][:5]
     if not ranked:
@@ -304,7 +309,7 @@ def profile(kb, person: Candidate) -> Answer:
     parts = [f"{person.name}" + (f" ({person.affiliation})" if person.affiliation else "")
              + f": {len(papers)} papers in the knowledge base" + (f", {min(years)}–{max(years)}" if years else "")
              + (f", mostly at {_name_list([v for v, _ in venues])}" if venues else "") + "."]
-    found = themes(papers)
+    found = themes(papers, modifying=modifiers(kb))
     if found:
         parts.append("Their titles return to " + _name_list(found) + ".")
     if coauthors:

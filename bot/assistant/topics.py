@@ -177,9 +177,30 @@ def coverage(text: str, topic: str) -> float:
     return len(wanted & set(_stem_list(text))) / len(wanted) if wanted else 0.0
 
 
-def themes(papers: list[Paper], n: int = 5) -> list[str]:
+_MODIFIERS: dict[tuple[int, int], frozenset[str]] = {}
+# A word the corpus's titles follow with another content word this often is a modifier, never a theme alone.
+MODIFIER_SHARE = 0.9
+
+
+def modifiers(kb) -> frozenset[str]:
+    """Title words that nearly always modify the next one ("conversational", "question", "open-domain"): alone
+    they name no theme ("question" is "question answering" or "question generation")."""
+    key = (id(kb.catalog.data), len(kb.catalog.papers))
+    if key not in _MODIFIERS:
+        seen: Counter[str] = Counter()
+        followed: Counter[str] = Counter()
+        for paper in kb.catalog.papers.values():
+            tokens = re.findall(r"[a-z][a-z-]+", paper.title.lower())
+            seen.update(tokens)
+            followed.update(w for w, nxt in zip(tokens, tokens[1:]) if nxt not in _THEME_STOP)
+        _MODIFIERS.clear()
+        _MODIFIERS[key] = frozenset(w for w, k in seen.items() if k >= 5 and followed[w] >= MODIFIER_SHARE * k)
+    return _MODIFIERS[key]
+
+
+def themes(papers: list[Paper], n: int = 5, modifying: frozenset[str] = frozenset()) -> list[str]:
     """The phrases a person's titles return to (at least twice), longest first: "non-autoregressive machine
-    translation" rather than its pieces."""
+    translation" rather than its pieces; a word of ``modifying`` (see modifiers) is never a theme alone."""
     counts: Counter[str] = Counter()
     after: dict[str, Counter] = {}  # the words that follow each word in these titles
     for paper in papers:
@@ -197,14 +218,20 @@ def themes(papers: list[Paper], n: int = 5) -> list[str]:
     ranked = sorted(((g, k) for g, k in counts.items() if k >= 2), key=lambda item: (-item[1] * len(item[0].split())
                                                                                      ** 0.5, item[0]))
     for gram, _ in ranked:
-        if any(len(word) <= 3 and word not in TITLE_STOP for word in gram.split()) or gram in _THEME_ALONE:
+        if any(len(word) <= 3 and word not in TITLE_STOP for word in gram.split()) or gram in _THEME_ALONE \
+                or gram in modifying:
             continue  # "mt", "nmt for sami": an acronym, lowercased, reads as nothing; "data" alone says nothing
         last = gram.split()[-1]
         if last in after and after[last].most_common(1)[0][1] >= 0.8 * counts[last] and counts[last] >= 2:
             continue  # "simultaneous machine": cut off before the word its last word nearly always has next
-        if len(chosen) < n and not any(f" {gram} " in f" {c} " for c in chosen):
-            chosen.append(gram)
-    return chosen
+        if any(f" {gram} " in f" {c} " for c in chosen) or " " not in gram and counts[gram] < min(3, len(papers) / 4):
+            continue  # a word alone is a theme when three titles (or a quarter) say it: "reduces" twice is chance
+        # A longer phrase holds a shorter one chosen before ("translation" then "speech translation"): the
+        # longer says it, in its place.
+        inside = [c for c in chosen if f" {c} " in f" {gram} "]
+        if inside or len(chosen) < n:
+            chosen = [c for c in chosen if c not in inside] + [gram]
+    return chosen[:n]
 
 
 _THEME_ALONE = set("data text corpus corpora dataset datasets benchmark benchmarks training generation".split())

@@ -745,3 +745,28 @@ def test_the_second_one_after_a_list_of_people_is_that_person(assistant):
     from bot.assistant.service import pointed
 
     assert pointed(assistant.kb, "and the fifth one?", conversation) == "and the fifth one?"  # no fifth: as said
+
+
+def test_a_profile_names_themes_whole_not_the_words_that_modify_them(assistant, full_kb):
+    from bot.assistant.topics import modifiers
+
+    words = modifiers(full_kb)
+    assert {"question", "open-domain", "conversational"} <= words and not {"translation", "retrieval"} & words
+    profile = assistant.ask("What does Aiti Aw work on?")
+    line = next(line for line in profile.text.splitlines() if line.startswith("Their titles return to"))
+    items = re.split(r",\s*|\s+and\s+", line.removeprefix("Their titles return to ").rstrip("."))
+    assert "question answering" in items and not {"question", "conversational"} & set(items)
+
+
+@pytest.mark.parametrize("question", ["Has anyone here worked with Philipp Koehn on low-resource machine translation?",
+                                      "who did Koehn collaborate with on low-resource MT?"])
+def test_who_worked_with_someone_on_a_topic_is_their_co_authors_on_those_papers(assistant, full_kb, question):
+    koehn = "philipp-koehn"
+    answer = assistant.ask(question)
+    assert answer.intent == "top_coauthors" and answer.candidate_ids[0] == koehn and len(answer.candidate_ids) > 1
+    on_it = [p for p in papers_of(full_kb, koehn) if "low-resource" in (p.title + p.abstract).lower()]
+    assert on_it and len(on_it) < len(papers_of(full_kb, koehn))
+    # the people named wrote with him on the topic, not merely with him
+    for person in answer.candidate_ids[1:]:
+        assert any(person in p.author_ids for p in on_it), person
+    assert assistant.ask("who did Koehn work with on protein folding?").status == "not_found"

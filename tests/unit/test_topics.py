@@ -79,3 +79,22 @@ def test_a_theme_is_never_cut_before_the_word_its_last_word_always_takes():
     found = themes(papers)  # a title phrase of four words: its three-word pieces are cut off
     assert "machine translation" in found and "speech recognition" in found
     assert not [t for t in found if t.endswith(("machine", "neural"))]
+
+
+def test_a_longer_theme_takes_the_place_of_the_shorter_one_it_holds():
+    from bot.assistant.topics import themes
+
+    papers = _papers("Speech Translation with Pauses", "Cascaded Speech Translation Revisited", "Speech Translation at Scale",
+                     "Translation Memories Today", "Evaluating Translation Quality")
+    found = themes(papers)
+    assert "speech translation" in found and "translation" not in found and "speech" not in found
+
+
+def test_a_word_that_only_modifies_the_next_is_no_theme_alone():
+    from bot.assistant.topics import themes
+
+    papers = _papers("Conversational Search for Shops", "Conversational Agents That Listen",
+                     "Conversational Recommendation with Graphs", "Graph Recommendation Revisited")
+    assert "conversational" in themes(papers)
+    assert "conversational" not in themes(papers, modifying=frozenset({"conversational"}))
+    assert "recommendation" in themes(papers, modifying=frozenset({"conversational"}))

@@ -46,7 +46,9 @@ _CUES = {
                                 r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho\b.*\bmost\b.*\bwith\b|"
                                 r"\bwho\b.*\bwith\b.*\bmost\b|"
                                 r"\bwho does .* (?:work|publish|write) with\b|\bwho (?:has|have) .* co-?authored\b|"
-                                r"\b(?:how many|number of)\b.*\b(?:co-?authors?|collaborators|people)\b",
+                                r"\b(?:how many|number of)\b.*\b(?:co-?authors?|collaborators|people)\b|"
+                                r"\bPERSON(?:'s|’s)? (?:co-?authors?|collaborators)\b"
+                                r"(?!\s+(?:on|in|of|for)\s+(?:it|that|this|them|those|the paper)\b)",
                                 re.I),
     "draft": re.compile(r"\b(?:draft|compose|write|wirte|prepare|put together|craft|pen)\b.*\b(?:message|e-?mail|"
                         r"note|intro\w*|dm|letter|linkedin|whatsapp|telegram|something|outreach|invitation|pitch|"
@@ -81,6 +83,10 @@ _OTHERS_THAN = re.compile(r"\bwho else\b.*\b(?:besides|other than|apart from|exc
                           r"\b(?:besides|other than|apart from|except|aside from)\s+PERSON\b.*\bwho\b|"
                           r"\b(?:anyone|someone|people|researchers|candidates)\b.*\b(?:besides|other than|apart from|"
                           r"except|aside from|like)\s+PERSON\b", re.I)
+# "who did X work with on Y?", "has anyone worked with X on Y?": the people they wrote with (on Y).
+_WORKED_WITH = re.compile(r"\b(?:who|whom|anyone|someone|anybody|somebody)\b.*\b(?:work(?:ed|s)?|wr[io]te|written|"
+                          r"collaborated|published|teamed up|co-?authored)\s+with\s+PERSON\b(?!['’]s)|\bwho\b.*\bPERSON\b.*\b"
+                          r"(?:work(?:ed|s)?|wr[io]te|written|collaborated?|publish(?:ed)?|teamed up)\s+with\b", re.I)
 _CITATIONS = re.compile(r"\b(?:most[- ]cited|cited|citations?|h-index|influential)\b", re.I)
 # A question about the knowledge itself, not about anyone in it: the help reply says what it holds.
 _ABOUT_THE_KNOWLEDGE = re.compile(
@@ -297,6 +303,8 @@ class OfflineParser:
             return "title"
         if named == 1 and request.people and request.topic and _OTHERS_THAN.search(frame):
             return "find"  # "who else works on retrieval besides X?": people on the topic, X left out
+        if named == 1 and request.people and _WORKED_WITH.search(frame):
+            return "top_coauthors"
         if named >= 2:
             allowed &= {"with_coauthor", "together", "draft", "fit"}
         elif named == 1:
