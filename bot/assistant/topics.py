@@ -224,11 +224,12 @@ def themes(papers: list[Paper], n: int = 5, modifying: frozenset[str] = frozense
         last = gram.split()[-1]
         if last in after and after[last].most_common(1)[0][1] >= 0.8 * counts[last] and counts[last] >= 2:
             continue  # "simultaneous machine": cut off before the word its last word nearly always has next
-        if any(f" {gram} " in f" {c} " for c in chosen) or " " not in gram and counts[gram] < min(3, len(papers) / 4):
+        words = set(gram.split())
+        if any(words <= set(c.split()) for c in chosen) or " " not in gram and counts[gram] < min(3, len(papers) / 4):
             continue  # a word alone is a theme when three titles (or a quarter) say it: "reduces" twice is chance
-        # A longer phrase holds a shorter one chosen before ("translation" then "speech translation"): the
-        # longer says it, in its place.
-        inside = [c for c in chosen if f" {c} " in f" {gram} "]
+        # A longer phrase holds the words of a shorter one chosen before ("translation" then "speech translation",
+        # "multilingual translation" then "multilingual machine translation"): the longer says it, in its place.
+        inside = [c for c in chosen if set(c.split()) <= words]
         if inside or len(chosen) < n:
             chosen = [c for c in chosen if c not in inside] + [gram]
     return chosen[:n]

@@ -163,7 +163,8 @@ class NameResolver:
         def partner(i: int) -> bool:
             """Beside a full name, a capitalised word after "with", "and" or "&" is the second person's name."""
             before = text[:tokens[i][0]].rstrip().lower()
-            return not all_lower and text[tokens[i][0]].isupper() and before.endswith((" with", " and", "&"))
+            return not all_lower and text[tokens[i][0]].isupper() and before.endswith(
+                (" with", " and", "&", " et", " avec"))
 
         def plausible(i: int, n: int) -> bool:
             words = [tokens[j][2] for j in range(i, i + n)]

@@ -770,3 +770,10 @@ def test_who_worked_with_someone_on_a_topic_is_their_co_authors_on_those_papers(
     for person in answer.candidate_ids[1:]:
         assert any(person in p.author_ids for p in on_it), person
     assert assistant.ask("who did Koehn work with on protein folding?").status == "not_found"
+
+
+def test_french_co_author_questions_are_read_as_in_english(assistant):
+    top = assistant.ask("Avec qui Philipp Koehn a-t-il le plus publié ?")
+    assert top.intent == "top_coauthors" and top.candidate_ids[0] == "philipp-koehn" and len(top.candidate_ids) > 1
+    joint = assistant.ask("Koehn et Post ont-ils écrit ensemble ?")
+    assert set(joint.candidate_ids) == {"philipp-koehn", "matt-post"} and joint.citations

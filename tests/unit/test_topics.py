@@ -98,3 +98,13 @@ def test_a_word_that_only_modifies_the_next_is_no_theme_alone():
     assert "conversational" in themes(papers)
     assert "conversational" not in themes(papers, modifying=frozenset({"conversational"}))
     assert "recommendation" in themes(papers, modifying=frozenset({"conversational"}))
+
+
+def test_a_theme_whose_words_a_longer_one_holds_is_said_once():
+    from bot.assistant.topics import themes
+
+    papers = _papers("Multilingual Translation at Scale", "Sparse Multilingual Translation",
+                     "Multilingual Machine Translation for Africa", "Pruning Multilingual Machine Translation",
+                     "Multilingual Machine Translation Revisited")
+    found = themes(papers)
+    assert "multilingual machine translation" in found and "multilingual translation" not in found

@@ -86,7 +86,8 @@ _OTHERS_THAN = re.compile(r"\bwho else\b.*\b(?:besides|other than|apart from|exc
 # "who did X work with on Y?", "has anyone worked with X on Y?": the people they wrote with (on Y).
 _WORKED_WITH = re.compile(r"\b(?:who|whom|anyone|someone|anybody|somebody)\b.*\b(?:work(?:ed|s)?|wr[io]te|written|"
                           r"collaborated|published|teamed up|co-?authored)\s+with\s+PERSON\b(?!['’]s)|\bwho\b.*\bPERSON\b.*\b"
-                          r"(?:work(?:ed|s)?|wr[io]te|written|collaborated?|publish(?:ed)?|teamed up)\s+with\b", re.I)
+                          r"(?:work(?:ed|s)?|wr[io]te|written|collaborated?|publish(?:ed)?|teamed up)\s+with\b|"
+                          r"\bavec qui\b", re.I)
 _CITATIONS = re.compile(r"\b(?:most[- ]cited|cited|citations?|h-index|influential)\b", re.I)
 # A question about the knowledge itself, not about anyone in it: the help reply says what it holds.
 _ABOUT_THE_KNOWLEDGE = re.compile(
