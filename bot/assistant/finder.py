@@ -6,8 +6,8 @@ each person's count is over all their papers. ``matching`` counts a candidate's 
 than not, or that say it in so many words. Candidates rank by the expected number of their papers on the
 topic, the sum of the probabilities (the hit's ``score``), over the papers at least ``FLOOR`` likely: below it
 the probabilities are the noise of a paper that shares a few words with the topic, and a prolific author's
-hundred such papers would otherwise add up to more than a specialist's three real ones. Nobody without a matching paper is listed, so that a topic
-nobody has worked on finds nobody.
+hundred such papers would otherwise add up to more than a specialist's three real ones. Nobody without a
+matching paper is listed, so that a topic nobody has worked on finds nobody.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 
 from bot.assistant.affinity import QUESTION_WEIGHTS, RELEVANT, TopicScores, relevance
 from bot.assistant.protocol import CandidateHit
+from bot.assistant.topics import says, terms_of
 from bot.models import Citation
 
 # Words that frame a "who has worked on X" question; left in, they match every paper's abstract.
@@ -90,8 +91,6 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms:
     matching: dict[str, int] = {}
     evidence: dict[str, list[Citation]] = {}
     on_topic = []
-    from bot.assistant.topics import says, terms_of
-
     named = [term for text in texts for term in terms_of(kb, text, TERM_SHARE)]
     for scored in _scored(kb, texts, pool or kb.settings.search.expert_pool):  # most relevant first
         paper = kb.catalog.papers.get(scored.paper_id)

@@ -55,8 +55,9 @@ class Conversation(BaseModel):
                                                             "question (which person), as its JSON.")
     shown: dict | None = Field(default=None, description="The filters of the list of papers just shown (years, "
                                                          "venue, topic), as JSON: 'which of those …' narrows it.")
-    listed: list[str] = Field(default_factory=list, description="The people of the last list of people shown (who "
-                                                                 "has worked on …), in order: 'the second one'.")
+    listed_people: list[str] = Field(default_factory=list, description="The people of the last list of people "
+                                                                        "shown (who has worked on …), in order: "
+                                                                        "'the second one'.")
     listed_papers: list[str] = Field(default_factory=list, description="The papers of the last list of papers "
                                                                         "shown, in order: 'the third one'.")
     approved: list[Draft] = Field(default_factory=list, description="Approved drafts, newest last.")

@@ -9,6 +9,7 @@ from typing import AsyncIterator
 
 from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render
 from bot.assistant.finder import find_candidates
+from bot.assistant.followups import narrowed, pointed, remember_lists
 from bot.assistant.protocol import OFFLINE_LABEL, CandidateHit, Conversation, Revision
 from bot.assistant.understand.model import ModelParser, describe
 from bot.assistant.understand.offline import OfflineParser
@@ -191,18 +192,7 @@ class Assistant:
             conversation.listed_papers = []
         if request.op not in ("draft", "revise") and answer.citations:
             conversation.last_paper_ids = [c.paper.id for c in answer.citations]
-        # "the second one": of the last list shown, people or papers; a profile's latest papers are no such list.
-        if request.op == "find" and answer.status == "answered":
-            conversation.listed, conversation.listed_papers = list(answer.candidate_ids), []
-        elif len(answer.citations) > 1 and request.op not in ("profile", "draft", "revise"):
-            conversation.listed, conversation.listed_papers = [], [c.paper.id for c in answer.citations]
-        # A list of the person's papers just shown: "which of those were at EMNLP?" keeps its filters.
-        joint = request.op in _JOINT and len(answer.candidate_ids) > 1
-        conversation.shown = {name: getattr(request, name) for name in _SHOWN} | {
-            "person": person, "coauthor": answer.candidate_ids[1] if joint else request.coauthor} \
-            if (request.op in _LISTS or joint) and answer.status == "answered" and person else \
-            conversation.shown if request.op in ("latest", "oldest") and conversation.shown \
-            and conversation.shown.get("person") == person else None  # "the oldest" of it: "those" is the list still
+        remember_lists(conversation, request, answer, person)
         # An answer that puts one paper first (the closest on a topic, a paper's fact, the newest): a terse
         # "which venue?" next is about that paper; after a count or a list it is about the person.
         conversation.focused = bool(answer.citations) and (
@@ -296,69 +286,6 @@ def build_assistant(settings, kb=None, pipeline=None) -> Assistant:
                           pipeline=pipeline, model_parses=settings.llm.understand)
     assistant.settle()
     return assistant
-
-
-# What a list of papers was filtered by, kept for "which of those …"; the operations that show such a list.
-_SHOWN = ("year_from", "year_to", "venue", "topic", "query")
-_LISTS = {"papers", "count"}
-_JOINT = {"with_coauthor", "together"}  # a list of joint papers: narrowed, it keeps its co-author
-# What "which one is the oldest?" asks of the list just shown.
-_NARROWED = {"papers", "count", "latest", "oldest"}
-_OF_THOSE = re.compile(r"\bwhich one\b(?!\s+of\s+(?!those|these|them))|(?<!their )(?<!his )(?<!her )\b(?:oldest|"
-                       r"newest|earliest|latest|first|last|most recent)\s+(?:one|of (?:those|these|them))\b|"
-                       r"\b(?:of|among|from)\s+(?:those|these|them|the(?:se|m)? papers)\b|\b(?:which|how many|any)\s+"
-                       r"of\s+(?:those|these|them)\b|\b(?:those|these)\s+(?:were|are|was|from|at|in|on)\b", re.I)
-
-
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
-# "the second one", "the 3rd paper", "number 2", "#2", "[2]": an item of the list just shown; never "their first
-# paper" (the person's oldest) nor "the first three" (a number of them).
-_POINTED = re.compile(r"(?<!their )(?<!his )(?<!her )(?<!its )(?<!'s )(?<!’s )\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|"
-                      r"seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th)\s+(?:one|paper|article|person|candidate|"
-                      r"name|result|item)s?\b(?!\s+(?:of|by|from)\s+(?!those|these|them))|(?:#|\bnumber\s+|\bno\.\s*|"
-                      r"\[)(\d{1,2})\b\]?", re.I)
-
-
-def pointed(kb, message: str, conversation: Conversation | None) -> str:
-    """The message with "the second one" written as what it points at in the list just shown: the person's name
-    after a list of people, the paper's title (quoted) after a list of papers; as it was when nothing fits."""
-    if conversation is None or not (conversation.listed or conversation.listed_papers):
-        return message
-    match = _POINTED.search(message)
-    if match is None:
-        return message
-    n = _ORDINALS.get((match.group(1) or "").lower()) or int(match.group(2) or 0)
-    if conversation.listed:
-        if not 0 < n <= len(conversation.listed) or conversation.listed[n - 1] not in kb.catalog.candidates:
-            return message
-        said = kb.catalog.candidates[conversation.listed[n - 1]].name
-    else:
-        paper = kb.catalog.papers.get(conversation.listed_papers[n - 1]) if 0 < n <= len(
-            conversation.listed_papers) else None
-        if paper is None:
-            return message
-        said = f"“{paper.title}”"
-    return message[:match.start()] + said + message[match.end():]
-
-
-def narrowed(request: Request, message: str, conversation: Conversation | None) -> Request:
-    """A follow-up about the list just shown ("which of those were at EMNLP?") keeps that list's filters under
-    its own: the papers of 2022 at EMNLP, not every EMNLP paper. Another person named, or no list shown, and the
-    request is as read."""
-    shown = conversation.shown if conversation is not None else None
-    if not shown or request.people or request.unknown_name or request.options or request.op not in _NARROWED \
-            or shown.get("person") != conversation.candidate_id or not _OF_THOSE.search(message):
-        return request
-    kept = {name: shown[name] for name in _SHOWN if shown.get(name) and not getattr(request, name)}
-    if "topic" in kept and request.query and not request.topic:
-        kept.pop("query", None)
-    coauthor = shown.get("coauthor")
-    if coauthor and request.op in ("papers", "count"):  # their joint papers, within the new filters
-        kept |= {"op": "with_coauthor", "people": [shown["person"], coauthor]}
-    elif coauthor:
-        kept["coauthor"] = coauthor
-    return request.model_copy(update=kept) if kept else request
 
 
 def _add_notices(request: Request, answer: Answer) -> None:

@@ -47,30 +47,38 @@ TITLE_STOP = set("a an the of for in on and or to with from by via using its is 
 
 
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z]{1,6}?)s?\)")
-_ACRONYMS: dict[tuple[int, int], dict[str, str]] = {}
+_CORPUS: dict[str, tuple[tuple[int, int], object]] = {}
+
+
+def _per_corpus(kb, build):
+    """What ``build(kb)`` makes of the corpus, made once until an ingest or a forget changes the papers."""
+    key = (id(kb.catalog.data), len(kb.catalog.papers))
+    held = _CORPUS.get(build.__name__)
+    if held is None or held[0] != key:
+        held = _CORPUS[build.__name__] = (key, build(kb))
+    return held[1]
 
 
 def acronyms(kb) -> dict[str, str]:
     """Acronyms the abstracts define ("Out-of-Domain (OOD)"), lowercased: 'ood' -> 'out-of-domain'; an acronym
     defined several ways is what most abstracts say it is ("ST": speech translation, not the one paper's
     "syntactic transformations")."""
-    key = (id(kb.catalog.data), len(kb.catalog.papers))  # an ingest or a forget changes the papers
-    if key not in _ACRONYMS:
-        said: dict[str, Counter] = {}
-        for paper in kb.catalog.papers.values():
-            text = paper.abstract
-            for match in _DEFINED.finditer(text):
-                short = match.group(1).lower()
-                words = re.findall(r"[A-Za-z][\w-]*", text[max(0, match.start() - 80):match.start()])[-6:]
-                for n in range(1, len(words) + 1):
-                    phrase = words[-n:]
-                    if "".join(part[0] for w in phrase for part in w.split("-") if part).lower() == short:
-                        said.setdefault(short, Counter())[" ".join(phrase).lower()] += 1
-                        break
-        found = {short: ways.most_common(1)[0][0] for short, ways in said.items()}  # ties: the first said
-        _ACRONYMS.clear()
-        _ACRONYMS[key] = found
-    return _ACRONYMS[key]
+    return _per_corpus(kb, _acronyms)
+
+
+def _acronyms(kb) -> dict[str, str]:
+    said: dict[str, Counter] = {}
+    for paper in kb.catalog.papers.values():
+        text = paper.abstract
+        for match in _DEFINED.finditer(text):
+            short = match.group(1).lower()
+            words = re.findall(r"[A-Za-z][\w-]*", text[max(0, match.start() - 80):match.start()])[-6:]
+            for n in range(1, len(words) + 1):
+                phrase = words[-n:]
+                if "".join(part[0] for w in phrase for part in w.split("-") if part).lower() == short:
+                    said.setdefault(short, Counter())[" ".join(phrase).lower()] += 1
+                    break
+    return {short: ways.most_common(1)[0][0] for short, ways in said.items()}  # ties: the first said
 
 
 # A word written as an acronym ("MT", "NMTs", "BERTScore"'s "BERT" is not one: its rest is lower case).
@@ -129,40 +137,38 @@ def field_of(papers: list[Paper]) -> frozenset[str]:
     return frozenset(s for s, k in counts.items() if 2 * k >= len(papers))
 
 
+def _phrased(text: str) -> str:
+    """The text's content words, stemmed, in a row between spaces: what a phrase is looked for in."""
+    return " " + " ".join(_stem_list(text)) + " "
+
+
+def _part_phrases(topic: str) -> list[str]:
+    """The topic's parts ("X and Y", "X or Y", "X, Y"), each as its stemmed phrase."""
+    return [phrase for part in _PARTS.split(topic) if (phrase := " ".join(_stem_list(part)))]
+
+
 def phrase_holds(text: str, topic: str) -> bool:
     """The topic (or one of its parts) appears in the text as a phrase: its content words, stemmed, in a row."""
-    have = " " + " ".join(_stem_list(text)) + " "
-    for part in _PARTS.split(topic):
-        wanted = _stem_list(part)
-        if wanted and f" {' '.join(wanted)} " in have:
-            return True
-    return False
-
-
-_SPOKEN: dict[tuple[int, int], dict[str, str]] = {}
+    have = _phrased(text)
+    return any(f" {phrase} " in have for phrase in _part_phrases(topic))
 
 
 def spoken(kb) -> dict[str, str]:
     """Each paper's title and abstract, acronyms written out, as the stemmed phrase ``phrase_holds`` reads."""
-    key = (id(kb.catalog.data), len(kb.catalog.papers))
-    if key not in _SPOKEN:
-        known = acronyms(kb)
-        _SPOKEN.clear()
-        _SPOKEN[key] = {p.id: " " + " ".join(_stem_list(expand(p.text(), known))) + " "
-                        for p in kb.catalog.papers.values()}
-    return _SPOKEN[key]
+    return _per_corpus(kb, _spoken)
+
+
+def _spoken(kb) -> dict[str, str]:
+    known = acronyms(kb)
+    return {p.id: _phrased(expand(p.text(), known)) for p in kb.catalog.papers.values()}
 
 
 def terms_of(kb, topic: str, share: float) -> list[str]:
     """The parts of a topic (stemmed phrases) that at most ``share`` of the corpus's papers say: terms of the field
     ("hallucination", "empathetic"), not the field around them ("... in translation or dialogue")."""
-    said = spoken(kb)
-    terms = []
-    for part in _PARTS.split(topic):
-        phrase = " ".join(_stem_list(part))
-        if phrase and sum(f" {phrase} " in text for text in said.values()) <= share * max(len(said), 1):
-            terms.append(phrase)
-    return terms
+    said = spoken(kb).values()
+    return [phrase for phrase in _part_phrases(topic)
+            if sum(f" {phrase} " in text for text in said) <= share * max(len(said), 1)]
 
 
 def says(kb, paper_id: str, terms: list[str]) -> bool:
@@ -177,7 +183,6 @@ def coverage(text: str, topic: str) -> float:
     return len(wanted & set(_stem_list(text))) / len(wanted) if wanted else 0.0
 
 
-_MODIFIERS: dict[tuple[int, int], frozenset[str]] = {}
 # A word the corpus's titles follow with another content word this often is a modifier, never a theme alone.
 MODIFIER_SHARE = 0.9
 
@@ -185,17 +190,17 @@ MODIFIER_SHARE = 0.9
 def modifiers(kb) -> frozenset[str]:
     """Title words that nearly always modify the next one ("conversational", "question", "open-domain"): alone
     they name no theme ("question" is "question answering" or "question generation")."""
-    key = (id(kb.catalog.data), len(kb.catalog.papers))
-    if key not in _MODIFIERS:
-        seen: Counter[str] = Counter()
-        followed: Counter[str] = Counter()
-        for paper in kb.catalog.papers.values():
-            tokens = re.findall(r"[a-z][a-z-]+", paper.title.lower())
-            seen.update(tokens)
-            followed.update(w for w, nxt in zip(tokens, tokens[1:]) if nxt not in _THEME_STOP)
-        _MODIFIERS.clear()
-        _MODIFIERS[key] = frozenset(w for w, k in seen.items() if k >= 5 and followed[w] >= MODIFIER_SHARE * k)
-    return _MODIFIERS[key]
+    return _per_corpus(kb, _modifiers)
+
+
+def _modifiers(kb) -> frozenset[str]:
+    seen: Counter[str] = Counter()
+    followed: Counter[str] = Counter()
+    for paper in kb.catalog.papers.values():
+        tokens = re.findall(r"[a-z][a-z-]+", paper.title.lower())
+        seen.update(tokens)
+        followed.update(w for w, nxt in zip(tokens, tokens[1:]) if nxt not in _THEME_STOP)
+    return frozenset(w for w, k in seen.items() if k >= 5 and followed[w] >= MODIFIER_SHARE * k)
 
 
 def themes(papers: list[Paper], n: int = 5, modifying: frozenset[str] = frozenset()) -> list[str]:

@@ -742,7 +742,7 @@ def test_the_second_one_after_a_list_of_people_is_that_person(assistant):
     assert profile.intent == "profile" and profile.candidate_ids == [people[1]]
     draft = assistant.ask("draft an email to the first one", conversation)
     assert draft.status == "draft" and draft.candidate_ids == [people[0]]
-    from bot.assistant.service import pointed
+    from bot.assistant.followups import pointed
 
     assert pointed(assistant.kb, "and the fifth one?", conversation) == "and the fifth one?"  # no fifth: as said
 
