@@ -97,7 +97,7 @@ def find(topic: str, k: int = typer.Option(10), as_json: bool = typer.Option(Fal
 @app.command()
 def draft(name: str, channel: str = typer.Option("email", help="email | linkedin | whatsapp | telegram"),
           language: Optional[str] = typer.Option(None, help="en, fr, ...; the candidate's first language by default"),
-          tone: str = typer.Option("warm", help="warm | formal"), purpose: str = typer.Option("", help="Role or team."),
+          tone: str = typer.Option("warm", help="casual | warm | formal"), purpose: str = typer.Option("", help="Role or team."),
           as_json: bool = typer.Option(False, "--json")) -> None:
     """Drafts a first-contact message that cites the candidate's own papers."""
     from bot.assistant.drafting import subject_label

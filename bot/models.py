@@ -99,7 +99,7 @@ class Draft(BaseModel):
     candidate_id: str
     channel: Literal["email", "linkedin", "whatsapp", "telegram"] = "email"
     language: str = "en"
-    tone: Literal["warm", "formal"] = "warm"
+    tone: Literal["casual", "warm", "formal"] = "warm"
     purpose: str = ""
     subject: str | None = Field(default=None, description="E-mail subject line; None for other channels.")
     body: str

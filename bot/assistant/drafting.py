@@ -93,6 +93,16 @@ class DraftPlan:
     short: bool = False
 
 
+# The offline engine's tones, least formal first: "warmer" and "more formal" move a draft one step along.
+TONES = ("casual", "warm", "formal")
+
+
+def toned(tone: str, how: str) -> str:
+    """The tone a revision asks for: one step warmer or more formal than ``tone``; other revisions keep it."""
+    step = {"warmer": -1, "formal": 1}.get(how, 0)
+    return TONES[min(len(TONES) - 1, max(0, TONES.index(tone) + step))] if tone in TONES else tone
+
+
 def subject_label(language: str) -> str:
     """How an e-mail's subject line is labelled: "Objet" in French."""
     return "Objet" if language == "fr" else "Subject"
@@ -167,11 +177,14 @@ def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) 
     formal = plan.tone == "formal"
     surname = plan.candidate.name.split()[-1]
     cta = company.text("call_to_action", "en", "a short call") if parts["cta"] else "a short call"
-    lines = [f"Dear Dr {surname}," if formal else f"Hi {first_name(plan.candidate)},"]
+    casual = plan.tone == "casual"
+    lines = [f"Dear Dr {surname}," if formal else f"Hey {first_name(plan.candidate)}," if casual
+             else f"Hi {first_name(plan.candidate)},"]
     if parts["met"] and (met := met_at(plan.candidate)):
         lines.append(f"We {met[0].lower()}{met[1:]}, and I have followed your work since.")
     title = f", {sender['title']}" if sender.get("title") else ""
-    lines.append(f"I'm {sender['name']}{title} at {org}" +
+    lines.append((f"{sender['name'].split()[0]} here, {sender['title']} at {org}" if casual and sender.get("title")
+                  else f"I'm {sender['name']}{title} at {org}") +
                  (f", {company.text('one_line', 'en')}." if parts["one_line"] else "."))
     papers = plan.papers[: 2 if parts["second"] else 1]
     focus = f"what our {team['name']} team works on" if team else "what we work on"
@@ -179,14 +192,19 @@ def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) 
         claim = contribution(paper) if parts["claim"] else ""
         cite = _cite(paper, "en", parts["venue"])
         if i == 0:
+            read = "I really enjoyed" if casual else "I read"
             lines.append(f"In {cite}, you {claim}, which is close to {focus}." if claim
-                         else f"I read {cite}, which is close to {focus}." if parts["focus"] else f"I read {cite}.")
+                         else f"{read} {cite}, which is close to {focus}." if parts["focus"] else f"{read} {cite}.")
         else:
             lines.append(f"Your paper {cite} is just as relevant to us.")
     lines.append(f"I would like to talk with you about {purpose_phrase(plan.purpose, team, org)}.")
-    lines.append(f"No pressure at all, but would you be open to {cta}?" if plan.tone == "warm" and parts["soft"]
-                 else f"Would you be open to {cta}?")
-    lines.append(f"{'Kind regards,' if formal else 'Best,'}\n{sender['name']}")
+    if casual:
+        lines.append(f"Fancy {cta}? No pressure either way." if parts["soft"] else f"Fancy {cta}?")
+    else:
+        lines.append(f"No pressure at all, but would you be open to {cta}?" if plan.tone == "warm" and parts["soft"]
+                     else f"Would you be open to {cta}?")
+    lines.append(f"{'Kind regards,' if formal else 'Cheers,' if casual else 'Best,'}\n"
+                 f"{sender['name'].split()[0] if casual else sender['name']}")
     return lines
 
 
@@ -219,8 +237,9 @@ def _french(plan: DraftPlan, company: Company, team: dict | None, parts: dict) -
         lines.append(f"J'aimerais vous parler d'un rôle dans notre équipe {team['name_fr']}.")
     else:
         lines.append(f"J'aimerais vous parler d'un rôle de recherche chez {org}.")
-    lines.append(f"Seriez-vous disponible pour {cta} ?")
-    lines.append(f"{'Je vous prie d’agréer mes salutations distinguées,' if formal else 'Bien à vous,'}\n"
+    casual = plan.tone == "casual"
+    lines.append(f"Ça vous dirait, {cta} ?" if casual else f"Seriez-vous disponible pour {cta} ?")
+    lines.append(f"{'Je vous prie d’agréer mes salutations distinguées,' if formal else 'À bientôt,' if casual else 'Bien à vous,'}\n"
                  f"{sender['name']}")
     return lines
 

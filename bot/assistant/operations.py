@@ -140,13 +140,17 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     titled = {p: expand(kb.catalog.papers[p].title, known) for p, _ in ranking}
     holds = {p for p, t in titled.items() if title_holds(t, topic, field)}
 
-    named = len(topic.split()) <= 4  # a topic named ("zero-shot translation"), not a paper described at length
+    named = not described(topic)
+    # A paper described at length: a title that holds the whole description (its field's words aside).
+    titled_as_described = set() if named else {p for p, t in titled.items() if title_holds(t, topic, field, whole=True)}
 
     def title_first(paper: Paper) -> int:
         """For a topic named in a few words, the paper whose title says it first ("the paper on zero-shot
-        translation"), then those whose title holds its words, then the others, each by score."""
+        translation"), then those whose title holds its words, then the others, each by score. A paper described
+        at length: one whose title holds every word of the description first ("two-pass speech-to-speech
+        translation with discrete units"), the others by score."""
         if not named:
-            return 0
+            return 0 if paper.id in titled_as_described else 1
         return 0 if phrase_holds(titled[paper.id], topic) else 1 if paper.id in holds else 2
 
     def holds_in_pool(text: str) -> bool:
@@ -165,6 +169,12 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     return (said[:LIST_MAX], ranked, "said") if said else ([], ranked, "")
 
 
+def described(topic: str) -> bool:
+    """A paper described at length ("applied learning-to-learn to translation for languages with little data"),
+    not a topic named ("zero-shot translation")."""
+    return len(topic.split()) > 4
+
+
 def papers(kb, person: Candidate, request: Request) -> Answer:
     pool = filtered(kb, person.id, request)
     if not pool:
@@ -174,10 +184,16 @@ def papers(kb, person: Candidate, request: Request) -> Answer:
         if not holds:
             return nothing_for(kb, person, request, "papers")
         top = chosen[0]
-        text = (f"{person.name}'s papers{_filters(request)}: {len(chosen)} in the knowledge base. The closest is "
-                f"{_ref(top)} ({_where(top)}) [1]: {best_sentence(top, request.topic)}")
-        if len(chosen) > 1:
-            text += "\nAlso on it:\n" + _listing(chosen[1:], 2)
+        if request.single and described(request.topic):  # "which paper of theirs did …?": the one, then the next
+            text = (f"The closest of {person.name}'s papers{_filters(request.model_copy(update={'topic': ''}))} to "
+                    f"what you describe is {_ref(top)} ({_where(top)}) [1]: {best_sentence(top, request.topic)}")
+            if len(chosen) > 1:
+                text += "\nNext closest:\n" + _listing(chosen[1:], 2)
+        else:
+            text = (f"{person.name}'s papers{_filters(request)}: {len(chosen)} in the knowledge base. The closest is "
+                    f"{_ref(top)} ({_where(top)}) [1]: {best_sentence(top, request.topic)}")
+            if len(chosen) > 1:
+                text += "\nAlso on it:\n" + _listing(chosen[1:], 2)
         return answer(text, chosen, [person.id], "papers", ranked=ranked)
     shown = pool[:LIST_MAX]
     more = f"\n… and {len(pool) - len(shown)} more." if len(pool) > len(shown) else ""
@@ -272,13 +288,24 @@ def joint(kb, first: Candidate, second: Candidate, request: Request, yes_no: boo
     return answer(text, pool, [first.id, second.id], op)
 
 
-def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = None, op: str = "fact") -> Answer:
-    """Who wrote, when, where, or what a paper is about (all of it when the aspect is not said)."""
+def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = None, op: str = "fact",
+               closest: bool = False) -> Answer:
+    """Who wrote, when, where, or what a paper is about (all of it when the aspect is not said). ``closest``: the
+    paper is the person's nearest to a description, and the answer says it was picked that way."""
     mine = person is not None and person.id in paper.author_ids
     people = [person.id] if mine else list(paper.author_ids)
     if person is not None and not mine:  # never make someone the author of a paper they did not write
         text = (f"{person.name} is not an author of {_ref(paper)} [1]; it was written by {_name_list(paper.authors)} "
                 f"({_where(paper)}).")
+        return answer(text, [paper], people, op)
+    if closest and mine:  # "which paper of X's argued …?": the one picked, said as picked, then what was asked
+        text = f"The closest of {person.name}'s papers to what you describe is {_ref(paper)} ({_where(paper)}) [1]"
+        others = [n for n, a in zip(paper.authors, paper.author_ids) if a != person.id]
+        if aspect == "who":
+            text += (f"; {person.name}'s co-authors on it were {_name_list(others)}." if others
+                     else f"; {person.name} wrote it alone.")
+        else:
+            text += "." if aspect in ("when", "where") else f": {best_sentence(paper, paper.title)}"
         return answer(text, [paper], people, op)
     if aspect == "who":
         others = [n for n, a in zip(paper.authors, paper.author_ids) if not mine or a != person.id]

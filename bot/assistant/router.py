@@ -112,7 +112,7 @@ def fact(kb, request: Request, people: list[str], conversation: Conversation | N
         chosen, ranked, holds = ops.on_topic(kb, person, request, pool)
         if not holds:
             return ops.nothing_for(kb, person, request, "fact")
-        result = ops.paper_fact(kb, chosen[0], request.aspect, person)
+        result = ops.paper_fact(kb, chosen[0], request.aspect, person, closest=ops.described(request.topic))
         result.ranked_paper_ids = ranked
         return result
     shown = conversation.last_paper_ids if conversation is not None else []

@@ -7,7 +7,7 @@ import re
 import time
 from typing import AsyncIterator
 
-from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render
+from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render, toned
 from bot.assistant.finder import find_candidates
 from bot.assistant.followups import narrowed, pointed, remember_lists
 from bot.assistant.protocol import OFFLINE_LABEL, CandidateHit, Conversation, Revision
@@ -253,7 +253,7 @@ class Assistant:
         papers = [self.kb.catalog.papers[p] for p in draft.cited_paper_ids if p in self.kb.catalog.papers]
         plan = DraftPlan(person, papers or self.kb.catalog.papers_of(person.id)[:2], channel=draft.channel,
                          language=language if how == "translate" and language else draft.language,
-                         tone={"formal": "formal", "warmer": "warm"}.get(how, draft.tone), purpose=draft.purpose,
+                         tone=toned(draft.tone, how), purpose=draft.purpose,
                          short=how == "shorter")
         from bot.assistant.drafting import dossier_warnings
 

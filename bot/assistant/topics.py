@@ -108,14 +108,15 @@ def spelled_out(kb, text: str) -> str:
     return _acronyms_in(text, acronyms(kb), lambda match, long: long)
 
 
-def title_holds(title: str, topic: str, field: frozenset[str] | set[str] = frozenset()) -> bool:
+def title_holds(title: str, topic: str, field: frozenset[str] | set[str] = frozenset(), whole: bool = False) -> bool:
     """Every content word of the topic, or of one of its parts ("X and Y", "X or Y"), stemmed, is in the
     title: a paper on the topic by its own name. Words of the person's ``field`` (see field_of) may be
     missing, unless the topic has no other word: "unsupervised machine translation" of a translation
-    researcher is their papers on unsupervised translation, whether the title says "translation" or not."""
+    researcher is their papers on unsupervised translation, whether the title says "translation" or not.
+    ``whole``: the topic is one description, its commas and "and"s part of it, never read part by part."""
     stems = _stem_list(title)
     have, spelled = set(stems), " ".join(stems)
-    for part in _PARTS.split(topic):
+    for part in [topic] if whole else _PARTS.split(topic):
         wanted = _stems(part)
         wanted = (wanted - field) or wanted
         # A compound is one term: "speech-to-speech translation" is not every title on speech and translation.

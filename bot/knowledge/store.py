@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import struct
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -105,6 +107,8 @@ class ChromaStore:
                 db.close()
         except sqlite3.Error as exc:  # a newer Chroma may lay its tables out differently; deleting still worked
             logger.warning("could not compact %s: %s", path, exc)
+        for header in self.settings.path.glob("*/header.bin"):
+            scrub_hnsw(header.parent)
 
     def count(self) -> int:
         """Chunks in the collection (remembered: counting costs ~30 ms at 100k chunks)."""
@@ -161,3 +165,38 @@ class ChromaStore:
     def all_metadata(self, where: dict | None = None) -> dict[str, dict]:
         page = self.collection.get(where=where, include=["metadatas"])
         return dict(zip(page["ids"], page["metadatas"]))
+
+
+# hnswlib's header.bin, as Chroma writes it: a format version (int32), then offsetLevel0, max_elements,
+# cur_element_count, size_data_per_element, label_offset, offsetData (size_t each).
+_HEADER = struct.Struct("<iQQQQQQ")
+
+
+def scrub_hnsw(folder: Path) -> int:
+    """Zeroes the slots of an HNSW segment's files past its last element; returns the bytes zeroed.
+
+    hnswlib allocates its element memory for the index's whole capacity without clearing it, and Chroma writes
+    the whole capacity to data_level0.bin: the slots no element uses yet hold whatever the process's heap held
+    there before, which can be any text the process had seen (a name it was asked to forget, say). Nothing reads
+    those slots (a new element clears its own), so zeroing them changes no search. A file laid out in any other
+    way is left as it is."""
+    try:
+        version, _, capacity, used, size, label_at, _ = _HEADER.unpack_from((folder / "header.bin").read_bytes())
+    except (OSError, struct.error):
+        return 0
+    zeroed = 0
+    for name, width in (("data_level0.bin", size), ("length.bin", 4)):
+        path = folder / name
+        if version != 1 or used > capacity or label_at + 8 != size or not path.is_file() or \
+                path.stat().st_size != capacity * width:
+            continue
+        start, end = used * width, capacity * width
+        with open(path, "r+b") as handle:
+            handle.seek(start)
+            if handle.read(end - start).strip(b"\0"):
+                handle.seek(start)
+                handle.write(bytes(end - start))
+                zeroed += end - start
+    if zeroed:
+        logger.info("zeroed %d unused bytes of the vector index", zeroed)
+    return zeroed

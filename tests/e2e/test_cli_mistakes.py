@@ -37,7 +37,7 @@ def _one_line_error(run, *words: str) -> None:
 
 @pytest.mark.parametrize("args, words", [
     (["draft", "Orla Quennell", "--channel", "fax"], ["channel", "'fax'", "'email'", "'telegram'"]),
-    (["draft", "Orla Quennell", "--tone", "casual"], ["tone", "'casual'", "'warm'", "'formal'"]),
+    (["draft", "Orla Quennell", "--tone", "sarcastic"], ["tone", "'sarcastic'", "'casual'", "'warm'", "'formal'"]),
     (["eval", "no-such-file.jsonl"], ["no-such-file.jsonl", "No such file"]),
     (["pipeline", "stage", "Orla Quennell", "hired"], ["'hired'", "sourced", "do-not-contact"]),
     (["pipeline", "done", "12345"], ["12345"]),

@@ -128,3 +128,25 @@ def test_recruitbot_forget_and_export_on_the_command_line(tmp_path, small_corpus
     print(f"\nforget (cli): remaining traces {sum(remaining.values())}")
     assert remaining == {}, remaining
     assert _forget_recorded(store)
+
+
+def test_the_vector_index_keeps_no_heap_leftovers_past_its_last_element(tmp_path, small_corpus):
+    """hnswlib writes its whole capacity, and the slots no element uses hold whatever the heap held before: a
+    compaction (every forget ends with one) zeroes them, and the index still answers as before."""
+    from bot.knowledge.store import scrub_hnsw
+
+    settings = make_settings(tmp_path)
+    kb = KnowledgeBase(settings)
+    assert not kb.ingest([small_corpus]).failed
+    before = kb.searcher.dense("semantic parsing")[:5]
+    [segment] = [h.parent for h in settings.store.path.glob("*/header.bin")]
+    data = segment / "data_level0.bin"
+    blob = bytearray(data.read_bytes())
+    planted = f"Who is {NAME}? {CANDIDATE_ID}".encode()
+    blob[-len(planted) - 8:-8] = planted  # the last slot of the capacity: no element is there yet
+    data.write_bytes(bytes(blob))
+    assert find_traces(needles(CANDIDATE_ID, [NAME]), folders=[segment])
+    kb.store.compact()
+    assert find_traces(needles(CANDIDATE_ID, [NAME]), folders=[segment]) == {}
+    assert scrub_hnsw(segment) == 0  # nothing left to clear
+    assert KnowledgeBase(settings).searcher.dense("semantic parsing")[:5] == before

@@ -46,6 +46,11 @@ def test_a_compound_is_one_term_and_spellings_are_one_word():
     ("anyone on joint entity and relation extraction?", "joint entity and relation extraction"),
     ("what's in the knowledge base on dialogue?", "dialogue"),  # framing here
     ("any data on speech recognition?", "speech recognition"),
+    ("her work on corpus construction for sign language", "corpus construction sign language"),
+    ("how many papers of hers are in the corpus on parsing?", "parsing"),  # framing here
+    ("candidates with experience in coreference resolution?", "coreference resolution"),
+    ("who is experienced with entity linking", "entity linking"),
+    ("anyone on experience replay for continual learning?", "experience replay continual learning"),
 ])
 def test_a_framing_word_that_begins_a_term_of_the_field_stays_in_the_topic(message, topic):
     from bot.assistant.understand.frames import topic_of

@@ -14,7 +14,8 @@ _FRAME = re.compile(
     r"roles?(?!\s+label)|positions?|well|hire|hiring|hired|recruit|recruiting|"
     r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
     r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
-    r"theirs|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|of|by|"
+    r"theirs|hers|ours|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|other|"
+    r"others|of|by|"
     r"from|in|on|at|to|for|with|about|around|regarding|related|relating|concerning|touch|touching|deal|deals|"
     r"dealing|also|else|please|pls|plz|thanks|thank|list|show|give|tell|find|get|pull|see|look|looking|"
     r"need|want|like|know|let|screen|screening|paper|papers|papres|paers|publication|publications|article|"
@@ -30,7 +31,7 @@ _FRAME = re.compile(
     r"together|jointly|joint|both|shared?|collaborat\w*|co-?authors?|co-?authored|coauthors?|coauthored|"
     r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"
     r"recommend|contact|contacting|consult|few|several|researchers?|candidates?|candidate|pool|experts?|expertise|"
-    r"someone|anyone|"
+    r"someone|anyone|experience(?=\s+(?:in|with|of|on)\b)|experienced(?=\s+(?:in|with|at)\b)|track record|"
     r"somebody|people|person|names?|fit|fits|knows?|doing|does|suitable|good|best|great|"
     r"i'd|i'll|i've|we're|you're|what's|who's|where's|that's|it's|there's|whats|d|ll|ve|re|m|s|"
     r"distribution|breakdown|counts?|per|summari[sz]e|summary|overview|regularly|regular|common|commonly|usually|"
@@ -49,7 +50,7 @@ _ON_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|related to|relating 
 # Framing words that also begin the field's own terms: "knowledge distillation", "data augmentation", "topic
 # modeling", "shared task", "joint learning", "common sense", "distribution shift". Before a word that is not
 # framing they are part of the topic; elsewhere ("in the knowledge base", "joint papers") they frame it.
-_MODIFIERS = re.compile(r"(?<![\w-])(knowledge|data|topic|topics|field|fields|common|joint|shared|distribution|"
+_MODIFIERS = re.compile(r"(?<![\w-])(knowledge|data|corpus|topic|topics|field|fields|common|joint|shared|distribution|"
                         r"regular|background|profile|summary|person|count)\s+([a-z][\w-]{2,})",
                         re.I)
 

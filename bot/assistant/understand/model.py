@@ -49,10 +49,11 @@ class ParsedRequest(BaseModel):
     venue: str | None = None
     aspect: Aspect | None = None
     limit: int | None = None
+    single: bool = Field(default=False, description="One paper is asked for, not a list.")
     field: DossierField | None = None
     channel: Channel | None = None
     language: str | None = None
-    tone: typing.Literal["warm", "formal"] | None = None
+    tone: typing.Literal["casual", "warm", "formal"] | None = None
     purpose: str = ""
     revision: Revision | None = None
 

@@ -43,8 +43,8 @@ _CUES = {
                          r"regularly)\b.*\b(?:venue|conference|journal)s?)\b", re.I),
     "top_coauthors": re.compile(r"\b(?:most|often|frequent\w*|regular\w*|go-to|closest|main|top|usual\w*)\b.*"
                                 r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
-                                r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho\b.*\bmost\b.*\bwith\b|"
-                                r"\bwho\b.*\bwith\b.*\bmost\b|"
+                                r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho(?:m)?\b.*\bmost\b.*\bwith\b|"
+                                r"\bwho\b.*\bwith\b.*\bmost\b|\bwith whom\b.*\b(?:most|often|frequent\w*|regular\w*)\b|"
                                 r"\bwho does .* (?:work|publish|write) with\b|\bwho (?:has|have) .* co-?authored\b|"
                                 r"\b(?:how many|number of)\b.*\b(?:co-?authors?|collaborators|people)\b|"
                                 r"\bPERSON(?:'s|’s)? (?:co-?authors?|collaborators)\b"
@@ -231,6 +231,9 @@ class OfflineParser:
             title_ids = [p for p in title_ids if people[0] in self.kb.catalog.papers[p].author_ids]
             if not title_ids:
                 spans.remove((title_span.start, title_span.end, "TITLE"))
+        elif by_name and _PEOPLE_ON_TOPIC.search(plain):  # "any researchers on crop yield forecasting?" (CROP)
+            title_ids = []
+            spans.remove((title_span.start, title_span.end, "TITLE"))
         frame = _apply(text, spans)
         rest = _apply(text, spans, blank=True)
         request = Request(
@@ -238,7 +241,7 @@ class OfflineParser:
             year_from=low, year_to=high,
             venue=venue,
             paper_id=title_ids[0] if title_ids else None, channel=slots.channel(rest), language=slots.language(rest),
-            tone=slots.tone(rest), limit=slots.limit(rest), aspect=slots.aspect(rest),
+            tone=slots.tone(rest), limit=slots.limit(rest), aspect=slots.aspect(rest), single=slots.single(rest),
         )
         if counted and request.limit is None:
             request.limit = slots.limit(counted.group())
@@ -336,6 +339,10 @@ class OfflineParser:
                 request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "help") and \
                 (op != "find" or request.aspect == "who" and not _PEOPLE_ON_TOPIC.search(frame)):
             return "fact"  # "which venue was that in?", "and its other authors?": the paper just shown
+        if named == 0 and focused and not (request.topic or request.paper_id or request.title) and \
+                request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "help", "title") and \
+                not _PEOPLE_ON_TOPIC.search(frame):
+            return "fact"  # "authors?", "the other authors?" right after one paper: nothing else to ask about
         if request.paper_id and named == 1 and request.aspect and op in ("fact", "papers", "count", "venues",
                                                                         "top_coauthors", "profile", "latest", "oldest"):
             return "title"  # "in which year did X put out PLATO?": a fact of the paper named, X beside it

@@ -60,10 +60,12 @@ class Request(BaseModel):
     title: str = Field(default="", description="A title the message quotes that no paper here has.")
     aspect: Aspect | None = Field(default=None, description="What is asked about one paper.")
     limit: int | None = Field(default=None, description="How many results at most.")
+    single: bool = Field(default=False, description="One paper is asked for ('which paper …?', 'what is it "
+                                                    "called?'), not a list.")
     field: DossierField | None = Field(default=None, description="The dossier field asked for.")
     channel: Channel | None = Field(default=None, description="Draft channel.")
     language: str | None = Field(default=None, description="Draft language (ISO 639-1).")
-    tone: Literal["warm", "formal"] | None = Field(default=None, description="Draft tone.")
+    tone: Literal["casual", "warm", "formal"] | None = Field(default=None, description="Draft tone.")
     purpose: str = Field(default="", description="What the draft is about: the role, team or occasion.")
     revision: Revision | None = Field(default=None, description="How to change the current draft.")
     courtesy: bool = Field(default=False, description="A thank-you or an acknowledgement, answered briefly.")

@@ -39,7 +39,10 @@ _IN_LANGUAGE = re.compile(r"\b(?:in|into|to|en)\s+(" + "|".join(_LANGUAGES) + r"
                           + r")\s+(?:version|translation)\b|\btranslate\b.*?\b(" + "|".join(_LANGUAGES) + r")\b", re.I)
 _FORMAL = re.compile(r"\b(?:formal\w*|polite\w*|professional\w*|respectful|courteous|less chatty|less casual|"
                      r"formel\w*|vouvo\w*)\b", re.I)
-_WARM = re.compile(r"\b(?:warm\w*|friendl\w*|casual|personal|relaxed|less stiff|less formal|chaleureu\w*)\b", re.I)
+# Asked for outright in a new draft ("a casual note"), a tone below the default warm one.
+_CASUAL_WORDS = r"casual|informal|relaxed|laid[- ]back|chill|d[ée]contract[ée]e?"
+_CASUAL = re.compile(rf"\b(?:{_CASUAL_WORDS})\b", re.I)
+_WARM = re.compile(rf"\b(?:warm\w*|friendl\w*|personal|less stiff|less formal|chaleureu\w*|{_CASUAL_WORDS})\b", re.I)
 _SHORTER = re.compile(r"\b(?:short\w*|brief\w*|concise\w*|cut|trim\w*|wordy|condense\w*|tighten\w*|half as long|"
                       r"too long|less long|fewer words|court\w*|raccourci\w*)\b", re.I)
 _REGENERATE = re.compile(r"\b(?:again|another (?:one|version|draft|take)|regenerate|redo|re-?write it|new version|"
@@ -320,6 +323,8 @@ def language(text: str) -> str | None:
 def tone(text: str) -> str | None:
     if _FORMAL.search(text):
         return "formal"
+    if _CASUAL.search(text):
+        return "casual"
     return "warm" if _WARM.search(text) else None
 
 
@@ -346,6 +351,18 @@ def aspect(text: str) -> str | None:
 
 def dossier_field(text: str) -> str | None:
     return next((name for name, rx in _FIELDS if rx.search(text)), None)
+
+
+# One paper asked for: "which X paper …", "the paper where …", "what is it called?", "which one?", "title?".
+_SINGLE = re.compile(r"\bpaper\b(?!s)(?![’']s\b)|\bwhich one\b|\b(?:what(?:'s| is| was)|which is)\s+(?:it|that|this)\b|"
+                     r"\bcalled\b|\btitle\W*$|\bthe (?:article|publication|one) (?:that|where|which|on|about)\b", re.I)
+
+
+def single(text: str) -> bool:
+    """Whether a message asks for one paper rather than a list ("papers on …", "all of …", "any …" ask for more)."""
+    if not _SINGLE.search(text) or re.search(r"\b(?:all|every|list|any)\b", text, re.I):
+        return False
+    return not re.search(r"\bpapers\b", text, re.I) or bool(re.search(r"\bwhich one\b|\bone of\b", text, re.I))
 
 
 def limit(text: str) -> int | None:
