@@ -21,7 +21,7 @@ from bot.assistant.topics import says, terms_of
 from bot.models import Citation
 
 # Words that frame a "who has worked on X" question; left in, they match every paper's abstract.
-_FRAME = re.compile(r"\b(?:which|who|whom|candidates?|people|persons?|researchers?|experts?|anyone|someone|have|has|had|"
+_FRAME = re.compile(r"\b(?:which|who|whom|candidates?|people|persons?|researchers?|experts?|specialists?|anyone|someone|have|has|had|"
                     r"worked|working|works|work|experience|experienced|built|studied|done|in the pool|pool|our|find|"
                     r"me|list|show|i\.e\.|e\.g\.)\b", re.I)
 # Papers less likely than this on the topic add nothing to a candidate's expected count. Chosen by the held-out
@@ -66,13 +66,15 @@ def said_anywhere(kb, topic: str, papers, share: float = SAID) -> bool:
 # 0.690 / 0.712 / 0.712 at shares 0.01 / 0.02 / 0.05 / any, nobody off the corpus 1.0 at each; the papers it
 # adds are on their topic by its regex as often as the model's own (0.80-0.83 vs 0.72).
 TERM_SHARE = 0.05
+SAID_BELOW_FLOOR = True
 
 
-def _scored(kb, texts: list[str], pool: int) -> list:
-    """Every paper at least FLOOR likely on one of the texts, with its best text's scores, most relevant first."""
+def _scored(kb, texts: list[str], pool: int, floor: float = FLOOR) -> list:
+    """Every paper at least ``floor`` likely on one of the texts, with its best text's scores, most relevant
+    first."""
     best: dict[str, object] = {}
     for text in texts:
-        for scored in TopicScores(kb, text).everything(pool, FLOOR):
+        for scored in TopicScores(kb, text).everything(pool, floor):
             if scored.paper_id not in best or scored.probability > best[scored.paper_id].probability:
                 best[scored.paper_id] = scored
     return sorted(best.values(), key=lambda s: (-s.probability, -s.dense, s.paper_id))
@@ -92,9 +94,10 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms:
     evidence: dict[str, list[Citation]] = {}
     on_topic = []
     named = [term for text in texts for term in terms_of(kb, text, TERM_SHARE)]
-    for scored in _scored(kb, texts, pool or kb.settings.search.expert_pool):  # most relevant first
+    floor = 0.0 if named and SAID_BELOW_FLOOR else FLOOR
+    for scored in _scored(kb, texts, pool or kb.settings.search.expert_pool, floor):  # most relevant first
         paper = kb.catalog.papers.get(scored.paper_id)
-        if paper is None or scored.probability < FLOOR:
+        if paper is None or scored.probability < FLOOR and not says(kb, scored.paper_id, named):
             continue
         if scored.probability < RELEVANT and says(kb, paper.id, named):
             # A paper that says the topic in so many words is on it, whatever the embedder makes of the rest

@@ -12,7 +12,7 @@ from bot.assistant.affinity import RELEVANT
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
 from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
-from bot.assistant.topics import (acronyms, expand, field_of, modifiers, phrase_holds, spelled_out, themes,
+from bot.assistant.topics import (acronyms, completed, expand, field_of, modifiers, phrase_holds, spelled_out, themes,
                                   title_holds)
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family, in_family
@@ -138,7 +138,8 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     known = acronyms(kb)
     field = field_of(kb.catalog.papers_of(person.id))
     titled = {p: expand(kb.catalog.papers[p].title, known) for p, _ in ranking}
-    holds = {p for p, t in titled.items() if title_holds(t, topic, field)}
+    parts = completed(kb, topic)  # "simultaneous translation or interpretation": "simultaneous interpretation"
+    holds = {p for p, t in titled.items() if title_holds(t, parts, field)}
 
     named = not described(topic)
     # A paper described at length: a title that holds the whole description (its field's words aside).
@@ -151,7 +152,7 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
         translation with discrete units"), the others by score."""
         if not named:
             return 0 if paper.id in titled_as_described else 1
-        return 0 if phrase_holds(titled[paper.id], topic) else 1 if paper.id in holds else 2
+        return 0 if phrase_holds(titled[paper.id], parts) else 1 if paper.id in holds else 2
 
     def holds_in_pool(text: str) -> bool:
         """One of the papers asked about (the year's, the venue's) is on it: that the person has a paper on it
@@ -165,7 +166,7 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
         return chosen[:LIST_MAX], ranked, "strong"
     # The calibrated model doubts it, but a paper that says the topic in so many words is on it.
     said = sorted((kb.catalog.papers[p] for p in ranked
-                   if phrase_holds(expand(_readable(kb.catalog.papers[p]), known), topic)), key=title_first)
+                   if phrase_holds(expand(_readable(kb.catalog.papers[p]), known), parts)), key=title_first)
     return (said[:LIST_MAX], ranked, "said") if said else ([], ranked, "")
 
 

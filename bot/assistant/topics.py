@@ -42,6 +42,50 @@ def _stems(text: str) -> set[str]:
 _PARTS = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*")
 
 
+def completed(kb, topic: str) -> str:
+    """The topic with each later one-word part completed by the modifier the part before it shares with it, as
+    English says it, when the corpus says the completed phrase ("simultaneous machine translation or
+    interpretation": "simultaneous interpretation", not every paper on interpretability; "lexical simplification,
+    in dialogue or translation": "lexical simplification in dialogue"). A phrase no paper says is left as the user
+    wrote it ("question answering and summarization" stays two tasks). A first one-word part is an adjective
+    specific enough alone ("empathetic or emotional-support dialogue": completing it to "empathetic dialogue"
+    loses papers on empathy in conversation, and gained nothing on bench/find_terms.py's topics). A gloss
+    in brackets is said apart: "simultaneous (real-time) machine translation" is "simultaneous machine
+    translation", and "QE (quality estimation without references)" is also "quality estimation without references";
+    a one-word gloss ("real-time") names nothing alone."""
+    def words(text: str) -> list[str]:
+        return [w for w in re.findall(r"[\w-]+", text) if w.lower() not in TITLE_STOP]
+
+    glosses = [g for g in re.findall(r"\(([^()]*)\)", topic)]
+    pieces = _PARTS.split(re.sub(r"\s*\([^()]*\)", "", topic))
+    pieces += [part for gloss in glosses for part in _PARTS.split(gloss) if len(words(part)) >= 2]
+    pieces = [p for p in pieces if p.strip()]
+    if len(pieces) < 2:
+        return ", ".join(pieces) or topic
+    content = [words(p) for p in pieces]
+    prepositions = r"\b(?:of|for|in|on|with|from|to|by|via|using|into|about|over|between|within|across)\b"
+    said = spoken(kb).values()
+    out = []
+    for i, piece in enumerate(pieces):
+        led = re.match(rf"\s*({prepositions[2:-2]})\s", piece)
+        if not led and i > 0 and (before := re.match(rf"\s*({prepositions[2:-2]})\s", pieces[i - 1])):
+            piece, led = f"{before.group(1)} {piece}", before  # "…, in translation or dialogue": "in dialogue"
+        if i > 0 and len(content[i]) == 1:
+            earlier = next((p for c, p in zip(reversed(content[:i]), reversed(pieces[:i]))
+                            if len(c) >= 2 and not re.match(rf"\s*{prepositions}", p)), None)
+            if not earlier:
+                whole = ""
+            elif led:  # "lexical simplification, in dialogue": the whole phrase, in dialogue
+                whole = f"{earlier} {piece}"
+            else:
+                whole = f"{words(earlier)[0]} {piece}"
+            phrase = " ".join(_stem_list(whole))
+            if phrase and any(f" {phrase} " in text for text in said):
+                piece = whole
+        out.append(piece)
+    return ", ".join(out)
+
+
 TITLE_STOP = set("a an the of for in on and or to with from by via using its is are be at as into about "
                   "paper papers work research".split())
 
@@ -167,15 +211,37 @@ def _spoken(kb) -> dict[str, str]:
 def terms_of(kb, topic: str, share: float) -> list[str]:
     """The parts of a topic (stemmed phrases) that at most ``share`` of the corpus's papers say: terms of the field
     ("hallucination", "empathetic"), not the field around them ("... in translation or dialogue")."""
-    said = spoken(kb).values()
-    return [phrase for phrase in _part_phrases(topic)
+    said = rooted(kb).values()
+    return [phrase for phrase in dict.fromkeys(_root(p) for p in _part_phrases(completed(kb, topic)))
             if sum(f" {phrase} " in text for text in said) <= share * max(len(said), 1)]
 
 
 def says(kb, paper_id: str, terms: list[str]) -> bool:
     """The paper's title or abstract says one of these terms (from terms_of) in so many words."""
-    text = spoken(kb).get(paper_id, "")
+    text = rooted(kb).get(paper_id, "")
     return any(f" {term} " in text for term in terms)
+
+
+# A term is matched by its words' roots: their first ROOT letters once stemmed, so that "empathy" and "empathetic"
+# (stems "empathi", "empathet") are one word, as "hallucination" and "hallucinated" are.
+ROOT = 6
+
+
+def _root(phrase: str) -> str:
+    return " ".join(w[:ROOT] for w in phrase.split()) if ROOT else phrase
+
+
+def rooted(kb) -> dict[str, str]:
+    """``spoken`` with every word cut to its root (see ROOT)."""
+    key = ROOT
+    held = _ROOTED.get(key)
+    if held is None or held[0] != (id(kb.catalog.data), len(kb.catalog.papers)):
+        held = _ROOTED[key] = ((id(kb.catalog.data), len(kb.catalog.papers)),
+                               {p: f" {_root(t)} " for p, t in spoken(kb).items()})
+    return held[1]
+
+
+_ROOTED: dict = {}
 
 
 def coverage(text: str, topic: str) -> float:

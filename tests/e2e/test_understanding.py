@@ -828,3 +828,12 @@ def test_a_system_name_in_a_question_for_people_is_the_topic_not_that_paper(assi
     answer = assistant.ask("Are there any researchers with papers on crop yield forecasting?")
     assert answer.intent == "find" and crop[0].id not in cited(answer)
     assert assistant.ask("who made CROP?").intent == "title"  # asked of the paper itself, it is that paper
+
+
+def test_a_topic_before_work_is_their_papers_on_it_and_specialists_are_people(assistant, full_kb):
+    answer = assistant.ask("Tie-Yan Liu's machine translation work")
+    assert answer.intent == "papers" and answer.citations
+    assert all(LIU in c.paper.author_ids and "translat" in c.paper.text().lower() for c in answer.citations)
+    nobody = assistant.ask("Any specialists in tidal energy forecasting?")
+    assert nobody.intent == "find" and nobody.status == "not_found" and nobody.text.startswith("Nobody")
+    assert "specialists" not in nobody.text

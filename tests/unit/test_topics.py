@@ -113,3 +113,48 @@ def test_a_theme_whose_words_a_longer_one_holds_is_said_once():
                      "Multilingual Machine Translation Revisited")
     found = themes(papers)
     assert "multilingual machine translation" in found and "multilingual translation" not in found
+
+
+class _Corpus:
+    """The little of a knowledge base that topics.completed reads: its papers."""
+
+    def __init__(self, *texts: str):
+        self.catalog = type("Catalog", (), {})()
+        self.catalog.data = object()
+        self.catalog.papers = {f"C-{i}": Paper(id=f"C-{i}", title=t, abstract="", authors=["Aino Laine"],
+                                               author_ids=["aino-laine"]) for i, t in enumerate(texts)}
+
+
+@pytest.mark.parametrize("topic, parts", [
+    # a later one-word part takes the modifier before it; a first one stays an adjective alone
+    ("streaming (low-latency) speech recognition or transcription", "streaming speech recognition, streaming transcription"),
+    ("supervised or unsupervised parsing of tweets", "supervised, unsupervised parsing of tweets"),
+    # what no paper says stays as written: two tasks, not "keyphrase extraction" made up
+    ("keyphrase extraction and summarization", "keyphrase extraction, summarization"),
+    # a gloss of two words or more is a part of its own
+    ("ASR (automatic speech recognition)", "ASR, automatic speech recognition"),
+])
+def test_a_one_word_part_shares_the_words_english_lets_it_share(topic, parts):
+    from bot.assistant.topics import completed
+
+    corpus = _Corpus("Streaming Transcription of Lectures", "Supervised Parsing of Tweets with Noisy Labels",
+                     "Keyphrase Extraction from Scholarly Summarization Corpora")
+    assert completed(corpus, topic) == parts
+
+
+def test_a_gloss_in_brackets_stays_with_its_topic():
+    from bot.assistant.understand.frames import topic_of
+
+    assert topic_of("Which candidates have worked on streaming (low-latency, on-device) speech recognition?") == \
+        "streaming (low-latency on-device) speech recognition"
+    assert topic_of("who works on parsing ( )?") == "parsing"
+
+
+def test_a_term_is_said_in_any_form_of_its_words():
+    from bot.assistant.topics import says, terms_of
+
+    corpus = _Corpus("Empathy in Conversations with Counsellors", "Hallucinated Content in Abstractive Summaries",
+                     "Sympathetic Listening Robots", "A Survey of Tokenisation")
+    empathetic = terms_of(corpus, "empathetic conversations", share=0.5)
+    assert says(corpus, "C-0", empathetic) and not says(corpus, "C-2", empathetic)
+    assert says(corpus, "C-1", terms_of(corpus, "hallucination", share=0.5))

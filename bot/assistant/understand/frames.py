@@ -31,6 +31,7 @@ _FRAME = re.compile(
     r"together|jointly|joint|both|shared?|collaborat\w*|co-?authors?|co-?authored|coauthors?|coauthored|"
     r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"
     r"recommend|contact|contacting|consult|few|several|researchers?|candidates?|candidate|pool|experts?|expertise|"
+    r"specialists?|"
     r"someone|anyone|experience(?=\s+(?:in|with|of|on)\b)|experienced(?=\s+(?:in|with|at)\b)|track record|"
     r"somebody|people|person|names?|fit|fits|knows?|doing|does|suitable|good|best|great|"
     r"i'd|i'll|i've|we're|you're|what's|who's|where's|that's|it's|there's|whats|d|ll|ve|re|m|s|"
@@ -78,7 +79,13 @@ def topic_of(text: str, prepositional: bool = False, english=None) -> str:
         if translated:
             return translated
     cleaned = _FRAME.sub(" ", _terms_kept(re.sub(r"['’]s\b", " ", _ELISION.sub(r"\1 ", text)))).replace("_", " ")
+    # A gloss in brackets stays one ("simultaneous (real-time) machine translation": the phrase said is
+    # "simultaneous machine translation", see topics.completed); any other bracket goes.
+    glosses = re.findall(r"\([^()]*\w[^()]*\)", cleaned)
+    cleaned = re.sub(r"\(([^()]*\w[^()]*)\)", lambda m: f"\0{glosses.index(m.group(0))}\0", cleaned)
     cleaned = re.sub(r"[?!.,;:()\"“”«»—–]+|\s-\s", " ", cleaned)
+    cleaned = re.sub(r"\0(\d+)\0", lambda m: "(" + re.sub(r"[?!.,;:\"“”«»—–]+", " ",
+                                                          glosses[int(m.group(1))][1:-1]).strip() + ")", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" -'")
     cleaned = re.sub(r"^(?:(?:and|or|et|ou)\b\s*)+|(?:\s*\b(?:and|or|et|ou))+$", "", cleaned, flags=re.I)
     cleaned = re.sub(r"\b(and|or)(?:\s+(?:and|or)\b)+", r"\1", cleaned).strip()

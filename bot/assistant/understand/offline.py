@@ -72,7 +72,7 @@ _CUES = {
                           re.I),
     "fit": re.compile(r"\b(?:fits?|compare|rank|better suited|best suited|suit|suitable|good match|match for|"
                       r"who(?:'s| is) (?:the )?better)\b", re.I),
-    "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|researchers|candidates|people|authors|names|"
+    "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|specialists?|researchers|candidates|people|authors|names|"
                        r"qui (?:a|ont|travaille|connaît)|chercheu(?:r|rs|se|ses)|candidat(?:e|s|es)?|personnes)\b",
                        re.I),
     "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
@@ -107,7 +107,7 @@ _WORK_ON = re.compile(r"\b(?:work(?:ed|s)?|papers?|research|publications?|publis
 _ADD = re.compile(r"\b(?:add|import|track|follow)\b", re.I)
 _PAPER_PRONOUN = re.compile(r"\b(?:that|it|its|this|the paper|that one|this one|the same paper)\b", re.I)
 # "who else works on this?" asks for people on the topic; "who else is on that paper?" for its authors.
-_PEOPLE_ON_TOPIC = re.compile(r"\b(?:work\w*|experts?|candidates?|researchers?|people|anyone|someone|somebody)\b",
+_PEOPLE_ON_TOPIC = re.compile(r"\b(?:work\w*|experts?|specialists?|candidates?|researchers?|people|anyone|someone|somebody)\b",
                               re.I)
 _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
                "draft", "fact"}
@@ -363,8 +363,10 @@ class OfflineParser:
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
         if request.unheld and op in ("latest", "oldest"):
             op = "papers"  # "their most cited paper": not the newest; the list, with what we cannot rank by said
-        if op == "profile" and request.topic and re.search(r"\b(?:on|about|regarding|related to)\s+TOPIC\b", framed):
-            op = "papers"  # "anything on retrieval from X": their papers on it, not their profile
+        if op == "profile" and request.topic and re.search(r"\b(?:on|about|regarding|related to)\s+TOPIC\b|"
+                                                          r"\bTOPIC\s+(?:work|papers?|research|publications?|articles?)\b",
+                                                          framed):
+            op = "papers"  # "anything on retrieval from X", "X's speech translation work": their papers on it
         if op == "dossier" and _WORK_ON.search(frame):
             op = "papers"  # "X's work on languages" asks for papers; "which languages does X speak" for the dossier
         if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
