@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.knowledge.french import is_french
 from bot.models import Candidate, Paper
 from bot.text import quoted
 
@@ -197,7 +198,9 @@ def _english(plan: DraftPlan, company: Company, team: dict | None, parts: dict) 
                          else f"{read} {cite}, which is close to {focus}." if parts["focus"] else f"{read} {cite}.")
         else:
             lines.append(f"Your paper {cite} is just as relevant to us.")
-    lines.append(f"I would like to talk with you about {purpose_phrase(plan.purpose, team, org)}.")
+    # A purpose said in French ("un poste de chercheur") is not pasted into English: the team's role says it.
+    purpose = "" if is_french(plan.purpose) else plan.purpose
+    lines.append(f"I would like to talk with you about {purpose_phrase(purpose, team, org)}.")
     if casual:
         lines.append(f"Fancy {cta}? No pressure either way." if parts["soft"] else f"Fancy {cta}?")
     else:

@@ -31,6 +31,26 @@ _POINTED = re.compile(r"(?<!their )(?<!his )(?<!her )(?<!its )(?<!'s )(?<!’s )
                       r"\[)(\d{1,2})\b\]?", re.I)
 
 
+_ORDINAL_REPLY = re.compile(r"\W*(?:the\s+)?(" + "|".join(_ORDINALS) + r")(?:\s+(?:one|person|name|option|candidate))?"
+                            r"(?:\s+please)?\W*", re.I)
+_WITH_COUNT = re.compile(r"\b(?:with|who has|that has|having)\s+(\d{1,4})\s+papers?\b", re.I)
+
+
+def option_picked(kb, message: str, options: list[str]) -> str | None:
+    """The option a reply to "which one?" picks by its place ("the second one") or by the count shown beside it
+    ("the one with 12 papers"); None when it picks none, or more than one."""
+    ordinal = _ORDINAL_REPLY.fullmatch(message.strip())
+    if ordinal:
+        n = _ORDINALS[ordinal.group(1).lower()]
+        return options[n - 1] if 0 < n <= len(options) else None
+    counted = _WITH_COUNT.search(message)
+    if counted:
+        fits = [o for o in options if o in kb.catalog.candidates
+                and len(kb.catalog.candidates[o].paper_ids) == int(counted.group(1))]
+        return fits[0] if len(fits) == 1 else None
+    return None
+
+
 def pointed(kb, message: str, conversation: Conversation | None) -> str:
     """The message with "the second one" written as what it points at in the list just shown: the person's name
     after a list of people, the paper's title (quoted) after a list of papers; as it was when nothing fits."""

@@ -60,21 +60,21 @@ def _filters(request: Request) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
+def within(paper: Paper, request: Request) -> bool:
+    """The paper is of the request's years and venue family, and may be shown (a team's private note is no paper
+    of theirs; a title that carries instructions is not shown)."""
+    low, high = request.years
+    if low and (paper.year or 0) < low or high and (paper.year or 9999) > high:
+        return False
+    if request.venue and not in_family(paper.venue, request.venue):
+        return False
+    return not paper.private and is_safe(paper.title)
+
+
 def filtered(kb, person: str, request: Request, coauthor: str | None = None) -> list[Paper]:
     """A person's papers (newest first) within the request's years, venue family and co-author."""
-    low, high = request.years
-    out = []
-    for paper in kb.catalog.papers_of(person):
-        if low and (paper.year or 0) < low or high and (paper.year or 9999) > high:
-            continue
-        if request.venue and not in_family(paper.venue, request.venue):
-            continue
-        if coauthor and coauthor not in paper.author_ids:
-            continue
-        if paper.private or not is_safe(paper.title):
-            continue  # a team's private note is no paper of theirs; a title that carries instructions is not shown
-        out.append(paper)
-    return out
+    return [paper for paper in kb.catalog.papers_of(person)
+            if within(paper, request) and (not coauthor or coauthor in paper.author_ids)]
 
 
 def _listing(papers: list[Paper], start: int = 1) -> str:

@@ -131,8 +131,9 @@ def topic_answer(kb, request: Request) -> Answer:
     if not request.topic:
         return ops.answer("Whose papers? Name a candidate, or ask who has worked on a topic.", [], [], request.op,
                           status="clarify")
-    hits = kb.searcher.rank(clean_query(request.topic), None, n=kb.settings.search.pool)
-    chosen = [kb.catalog.papers[p] for p, _ in hits[:5] if p in kb.catalog.papers]
+    hits = [(p, s) for p, s in kb.searcher.rank(clean_query(request.topic), None, n=kb.settings.search.pool)
+            if p in kb.catalog.papers and ops.within(kb.catalog.papers[p], request)]  # "… from NAACL 2019"
+    chosen = [kb.catalog.papers[p] for p, _ in hits[:5]]
     if not chosen or not any(ops.measure(kb, clean_query(request.topic), p.author_ids[:1]).strong() for p in chosen[:1]):
         return ops.answer(NOT_FOUND_PHRASE, [], [], request.op, status="not_found", ranked=[])
     lines = [f"[{i}] {_ref(p)} ({_where(p)}), by {', '.join(p.authors[:4])}" for i, p in enumerate(chosen, 1)]

@@ -9,7 +9,7 @@ from typing import AsyncIterator
 
 from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render, toned
 from bot.assistant.finder import find_candidates
-from bot.assistant.followups import narrowed, pointed, remember_lists
+from bot.assistant.followups import narrowed, option_picked, pointed, remember_lists
 from bot.assistant.protocol import OFFLINE_LABEL, CandidateHit, Conversation, Revision
 from bot.assistant.understand.model import ModelParser, describe
 from bot.assistant.understand.offline import OfflineParser
@@ -138,11 +138,11 @@ class Assistant:
 
     def understand(self, message: str, conversation: Conversation | None = None) -> Request:
         """The typed request a message makes: a pending question completed, the model's reading, or ours."""
-        message = pointed(self.kb, message, conversation)
-        if conversation is not None and conversation.pending:
+        if conversation is not None and conversation.pending:  # its options are the list just shown
             picked = self._picked(message, conversation.pending.get("options", []))
             if picked:
                 return Request.model_validate({**conversation.pending, "parser": "conversation"}).with_person(picked)
+        message = pointed(self.kb, message, conversation)
         if self._model_parser is not None:
             request = self._model_parser.parse(message, describe(conversation))
             if request is not None:
@@ -160,6 +160,8 @@ class Assistant:
         number = re.fullmatch(r"\W*(?:n(?:o|umber)\.?\s*)?(\d{1,2})\W*", message.strip(), re.I)
         if number and 0 < int(number.group(1)) <= len(options):
             return options[int(number.group(1)) - 1]
+        if by_place := option_picked(self.kb, message, options):  # "the second one", "the one with 12 papers"
+            return by_place
         resolution = self.kb.resolve(message)
         named = [p for p in resolution.ids if p in self.kb.catalog.candidates]
         chosen = [p for p in named if p in options] or (named if len(message.split()) <= 8 else [])

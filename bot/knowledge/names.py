@@ -106,8 +106,11 @@ class NameResolver:
         self._given: dict[str, set[str]] = defaultdict(set)  # person id -> every given-name token they use
         self._compound: dict[str, set[str]] = defaultdict(set)  # "callison burch" -> its holders
         self._initials: dict[str, set[str]] = defaultdict(set)  # "w y wang" and "w wang" -> William Yang Wang
+        self._accented: set[str] = set()  # surnames as their holders write them with accents ("müller")
         for person_id, variants in names.items():
             for variant in variants:
+                if variant.split() and fold(variant.split()[-1]) != variant.split()[-1].lower():
+                    self._accented.add(variant.split()[-1].lower())
                 tokens = fold(variant).split()
                 if not tokens:
                     continue
@@ -279,6 +282,10 @@ class NameResolver:
             # "Koehn and Post": a surname that is also a word of the papers, capitalised after "and" or "with"
             # beside a person named, is the second person.
             paired = partner(i) and bool(mentions)
+            # An accent nobody's surname has makes it a word: French "Où …?" is not Ou.
+            raw = _POSSESSIVE.sub("", text[start:end].lower())
+            if raw != fold(raw) and raw not in self._accented:
+                continue
             if not pronoun_name and ((len(word) < 3 and not short_ok) or word in _STOPWORDS
                                      or word in self._common and not paired or not plausible(i, 1)) \
                     or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname:
@@ -286,8 +293,10 @@ class NameResolver:
             # "Mohit" is one person's surname and other people's given name: all of them are meant.
             ids = self._ordered(self._surname[word] | self._first.get(word, set()))
             # Beside a full name, a lone surname of someone else is more likely a word, unless it is capitalised,
-            # no word of the papers, and one person's ("Which Koehn papers have Matt Post on them?").
-            alone = len(ids) == 1 and not all_lower and word not in self._common
+            # no word of the papers, and one person's ("Which Koehn papers have Matt Post on them?") or asked about
+            # as a second person ("Has Zhang worked with Graham Neubig?": which Zhang, then).
+            alone = not all_lower and text[start].isupper() and word not in self._common and (
+                len(ids) == 1 or bool(_TWO_PEOPLE.search(text)))
             if full_names and not set(ids) & full_names and not partner(i) and not alone:
                 continue
             take(i, 1, [p for p in ids if p in full_names] or ids, 80.0)
@@ -311,6 +320,9 @@ def _each_word_near(key: str, name: str, cutoff: float = 75) -> bool:
     words, target = key.split(), name.split()
     return len(words) == len(target) and all(fuzz.ratio(a, b) >= cutoff for a, b in zip(words, target))
 
+
+# A question about two people's joint work: a capitalised surname beside a full name is the other one.
+_TWO_PEOPLE = re.compile(r"\b(?:with|together|jointly|co-?author\w*|co-?wr[io]te|collaborat\w*|avec|ensemble)\b", re.I)
 
 # "Zhang et al." and "(Chen et al., 2020)" name people; they must not make a surname look like a word.
 _CITATION = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+et\s+al\b\.?|\([^()]*\d{4}[^()]*\)")

@@ -837,3 +837,51 @@ def test_a_topic_before_work_is_their_papers_on_it_and_specialists_are_people(as
     nobody = assistant.ask("Any specialists in tidal energy forecasting?")
     assert nobody.intent == "find" and nobody.status == "not_found" and nobody.text.startswith("Nobody")
     assert "specialists" not in nobody.text
+
+
+def test_a_reply_picks_an_option_by_its_place_or_by_its_count(assistant, full_kb):
+    conversation = Conversation()
+    assistant.ask("Who has worked on speech translation?", conversation)  # a list of people, shown before
+    first = assistant.ask("What has Liu written about dialogue?", conversation)
+    assert first.status == "clarify"
+    second = assistant.ask("the second one", conversation)  # the options asked about, not the list before
+    assert second.candidate_ids[:1] == [first.clarify[1]]
+    again = assistant.ask("How many papers does Liu have?", conversation)
+    counts = Counter(len(full_kb.catalog.candidates[o].paper_ids) for o in again.clarify)
+    option = next(o for o in again.clarify if counts[len(full_kb.catalog.candidates[o].paper_ids)] == 1)
+    n = len(full_kb.catalog.candidates[option].paper_ids)
+    picked = assistant.ask(f"the one with {n} papers", conversation)
+    assert picked.candidate_ids[:1] == [option] and f"{n} papers" in picked.text
+
+
+def test_a_surname_asked_about_as_a_second_person_asks_which_one(assistant, full_kb):
+    qins = [c for c in full_kb.catalog.candidates.values() if c.name.split()[-1] == "Qin"]
+    assert len(qins) > 1
+    answer = assistant.ask("Has Qin ever worked with Tie-Yan Liu?")
+    assert answer.status == "clarify" and answer.clarify[0] == QIN  # his co-author first
+
+
+@pytest.mark.parametrize("question", ["Où publie Tie-Yan Liu ?", "Dans quelles conférences publie Tie-Yan Liu ?"])
+def test_where_someone_publishes_asked_in_french_is_their_venues(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.intent == "venues" and answer.candidate_ids == [LIU]
+
+
+def test_a_french_word_with_an_accent_is_no_surname(assistant, full_kb):
+    assert [c for c in full_kb.catalog.candidates.values() if c.name.split()[-1] == "Ou"]  # the surname exists
+    paper = full_kb.catalog.papers[papers_of(full_kb, LIU)[0].id]
+    answer = assistant.ask(f"Où a été publié « {paper.title} » ?")
+    assert answer.status == "answered" and cited(answer) == [paper.id] and paper.venue in answer.text
+
+
+def test_a_paper_asked_for_by_its_words_venue_and_year_with_nobody_named_is_looked_up_there(assistant, full_kb):
+    answer = assistant.ask("authors of the multi-unit transformers paper from EMNLP 2020?")
+    top = full_kb.catalog.papers[cited(answer)[0]]
+    assert "multi-unit transformer" in top.title.lower() and top.year == 2020 and "EMNLP" in top.venue
+    assert all(c.paper.year == 2020 and "EMNLP" in c.paper.venue for c in answer.citations)
+
+
+def test_a_purpose_said_in_french_is_not_pasted_into_an_english_draft(assistant):
+    answer = assistant.ask("Écris un message LinkedIn à Tie-Yan Liu pour un poste de chercheur")
+    assert answer.status == "draft" and answer.draft.language == "en"
+    assert "poste" not in answer.draft.body and "chercheur" not in answer.draft.body

@@ -40,7 +40,8 @@ _CUES = {
     "venues": re.compile(r"\b(?:venues|conferences|journals|where (?:do|does|has|have|did)\b.*\bpublish\w*|"
                          r"usually (?:appear|publish)|distribution|breakdown|(?:venue|conference|journal)s?\b.*"
                          r"\b(?:most|usually|often|mainly|typically|regularly)|(?:most|usually|often|mainly|typically|"
-                         r"regularly)\b.*\b(?:venue|conference|journal)s?)\b", re.I),
+                         r"regularly)\b.*\b(?:venue|conference|journal)s?|o[uù]\s+(?:\w+\s+)?publi\w*|"
+                         r"quelles?\s+(?:conf[ée]rences|revues|venues))\b", re.I),
     "top_coauthors": re.compile(r"\b(?:most|often|frequent\w*|regular\w*|go-to|closest|main|top|usual\w*)\b.*"
                                 r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
                                 r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho(?:m)?\b.*\bmost\b.*\bwith\b|"
@@ -266,7 +267,7 @@ class OfflineParser:
             spans.remove((missing.start, missing.end, "TITLE"))
             request.title, rest = "", _apply(text, spans, blank=True)
             request.topic, request.query = topic_of(rest, english=self._english), clean_query(rest)
-        if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue)):
+        if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue) and named_any(request)):
             request.topic = topic_of(rest, prepositional=True, english=self._english)
             request.query = request.topic
         if request.op in ("draft", "revise"):
@@ -372,7 +373,15 @@ class OfflineParser:
         if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
                              or not named and not remembered):
             op = "papers"
+        if named == 1 and request.people and request.aspect == "where" and op == "papers" and not (
+                request.topic or request.paper_id or request.title or request.venue):
+            op = "venues"  # "Où publie X ?": where they publish, not their papers
         return op
+
+
+def named_any(request: Request) -> bool:
+    """Someone is named: a person here, an unknown name, or a name that fits several."""
+    return bool(request.people or request.unknown_name or request.options)
 
 
 def read_as(kb, mentions) -> list[str]:

@@ -53,7 +53,7 @@ _WHEN = re.compile(r"^\W*(?:and\s+)?when\b|\bwhen (?:was|were|did|does|do|is it|
                    r"\byear\b|\bdated?\b|\bhow old\b|\bpublished when\b|\bquand\b|\bann[ée]e\b", re.I)
 _WHERE = re.compile(r"^\W*(?:and\s+)?where\b|\bwhere (?:was|were|did|does|is|was it)\b|\bvenue\b|\bconference\b|"
                     r"\bjournal\b|\b(?:appeared|published|presented|accepted) (?:at|in) (?:which|what)\b|"
-                    r"\b(?:which|what) (?:venue|conference|journal|proceedings)\b|\bo[uù] (?:a|est|fut)\b", re.I)
+                    r"\b(?:which|what) (?:venue|conference|journal|proceedings)\b|\bo[uù] (?:a|est|fut)\b|^\W*o[uù]\b", re.I)
 _ABOUT = re.compile(r"\b(?:about|abstract|summary|summari[sz]e|gist|contribution|what does it|explain)\b", re.I)
 _FIELDS = (
     ("email", re.compile(r"\b(?:e-?mail(?: address)?|contact details|reach (?:him|her|them)|address)\b", re.I)),
