@@ -196,7 +196,7 @@ def papers(kb, person: Candidate, request: Request) -> Answer:
             if len(chosen) > 1:
                 text += "\nAlso on it:\n" + _listing(chosen[1:], 2)
         return answer(text, chosen, [person.id], "papers", ranked=ranked)
-    shown = pool[:LIST_MAX]
+    shown = pool[:min(LIST_MAX, request.limit or LIST_MAX)]  # "give me 3 papers by X": three, newest first
     more = f"\n… and {len(pool) - len(shown)} more." if len(pool) > len(shown) else ""
     text = f"{person.name}'s papers{_filters(request)}: {len(pool)} in the knowledge base, newest first.\n"
     return answer(text + _listing(shown) + more, shown, [person.id], "papers")

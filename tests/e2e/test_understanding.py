@@ -885,3 +885,16 @@ def test_a_purpose_said_in_french_is_not_pasted_into_an_english_draft(assistant)
     answer = assistant.ask("Écris un message LinkedIn à Tie-Yan Liu pour un poste de chercheur")
     assert answer.status == "draft" and answer.draft.language == "en"
     assert "poste" not in answer.draft.body and "chercheur" not in answer.draft.body
+
+
+@pytest.mark.parametrize("question, n", [("give me 3 papers by Tie-Yan Liu", 3), ("show me two of Tie-Yan Liu's papers", 2)])
+def test_a_number_of_papers_asked_is_how_many_are_listed(assistant, full_kb, question, n):
+    answer = assistant.ask(question)
+    newest = [p.id for p in papers_of(full_kb, LIU)][:n]
+    assert answer.intent == "papers" and cited(answer) == newest
+
+
+@pytest.mark.parametrize("question", ["Where is Tie-Yan Liu based?", "where does Tie-Yan Liu work?"])
+def test_where_someone_is_based_is_their_affiliation(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.intent == "dossier" and "affiliation" in answer.text.lower() and answer.candidate_ids == [LIU]

@@ -32,7 +32,7 @@ _FRAME = re.compile(
     r"authors?|team|teamed|byline|among|ever|never|venues?|conferences?|journals?|accepted|appeared|"
     r"recommend|contact|contacting|consult|few|several|researchers?|candidates?|candidate|pool|experts?|expertise|"
     r"specialists?|"
-    r"someone|anyone|experience(?=\s+(?:in|with|of|on)\b)|experienced(?=\s+(?:in|with|at)\b)|track record|"
+    r"two|three|four|five|six|seven|eight|nine|ten|someone|anyone|experience(?=\s+(?:in|with|of|on)\b)|experienced(?=\s+(?:in|with|at)\b)|track record|"
     r"somebody|people|person|names?|fit|fits|knows?|doing|does|suitable|good|best|great|"
     r"i'd|i'll|i've|we're|you're|what's|who's|where's|that's|it's|there's|whats|d|ll|ve|re|m|s|"
     r"distribution|breakdown|counts?|per|summari[sz]e|summary|overview|regularly|regular|common|commonly|usually|"

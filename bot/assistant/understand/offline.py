@@ -65,7 +65,8 @@ _CUES = {
     # A dossier field asked for, never in a request to write ("an e-mail to X", "email X about …" are drafts).
     "dossier": re.compile(r"^(?!\W*(?:please\s+)?(?:e-?mail|mail|message|contact|ping)\b)"
                           r"(?!.*\b(?:draft|compose|write|wirte|prepare|send)\b).*\b(?:e-?mail(?: address)?|"
-                          r"contact (?:details|info\w*)|affiliation|homepage|on file|phone)\b", re.I),
+                          r"contact (?:details|info\w*)|affiliation|homepage|on file|phone)\b|\bwhere (?:is|are) PERSON (?:based|working)\b|"
+                          r"\bwhere does PERSON work\W*$", re.I),
     "profile": re.compile(r"\b(?:topics|themes|(?:research )?areas|interests|expertise|speciali[sz]\w*|profile|"
                           r"background|overview|bio|(?:best |well )?known for|famous for)\b|"
                           r"\bPERSON\b.*\b(?:in|part of|on)\s+(?:the|your|our|this)\s+(?:database|data|knowledge(?: base)?|"

@@ -58,7 +58,7 @@ _ABOUT = re.compile(r"\b(?:about|abstract|summary|summari[sz]e|gist|contribution
 _FIELDS = (
     ("email", re.compile(r"\b(?:e-?mail(?: address)?|contact details|reach (?:him|her|them)|address)\b", re.I)),
     ("affiliation", re.compile(r"\b(?:affiliation|employer|institution|university|lab|works? (?:at|for)|based|"
-                               r"company|organi[sz]ation)\b", re.I)),
+                               r"company|organi[sz]ation)\b|\bwhere\b.*\bwork\W*$", re.I)),
     ("links", re.compile(r"\b(?:homepage|website|web page|linkedin profile|profile link|links?|twitter|github|"
                          r"scholar page)\b", re.I)),
     ("languages", re.compile(r"\b(?:languages?|speaks?)\b", re.I)),
@@ -66,7 +66,9 @@ _FIELDS = (
 )
 _COUNTED = r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
 _LIMIT = re.compile(rf"\b(?:top|first|last|latest|(?:most recent|newest))\s+{_COUNTED}\b(?!\s+years?\b)|"
-                    rf"\b{_COUNTED}\s+(?:most recent|newest|latest|last|first|earliest|oldest)\b", re.I)
+                    rf"\b{_COUNTED}\s+(?:most recent|newest|latest|last|first|earliest|oldest)\b|"
+                    rf"\b(?:give|show|list|pick|name|suggest)\s+(?:me\s+|us\s+)?{_COUNTED}\s+(?:of\s+)?(?:\w+['’]s\s+)?"
+                    rf"(?:papers|publications|articles)\b", re.I)
 # "three people who …", "the top 5 candidates": how many people a search lists.
 PEOPLE_COUNT = re.compile(rf"\b(?:the\s+)?(?:top\s+|best\s+)?{_COUNTED}\s+(?:people|persons|candidates|researchers|"
                           rf"experts|names|authors|scientists|folks)\b", re.I)
@@ -369,5 +371,5 @@ def limit(text: str) -> int | None:
     match = _LIMIT.search(text) or PEOPLE_COUNT.search(text)
     if not match:
         return None
-    value = (match.group(1) or match.group(2)).lower()
+    value = next(g for g in match.groups() if g).lower()
     return _NUMBERS.get(value) or int(value)
