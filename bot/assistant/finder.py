@@ -4,10 +4,10 @@ Each paper gets the affinity model's calibrated probability of being on the topi
 every paper of the corpus when the index is held in memory (else those either retriever ranks high), so that
 each person's count is over all their papers. ``matching`` counts a candidate's papers more likely on the topic
 than not, or that say it in so many words. Candidates rank by the expected number of their papers on the
-topic, the sum of the probabilities (the hit's ``score``), over the papers at least ``FLOOR`` likely: below it
-the probabilities are the noise of a paper that shares a few words with the topic, and a prolific author's
-hundred such papers would otherwise add up to more than a specialist's three real ones. Nobody without a
-matching paper is listed, so that a topic nobody has worked on finds nobody.
+topic, the sum of the probabilities (the hit's ``score``), over the papers at least ``FLOOR`` likely or that say
+it: below it the probabilities are the noise of a paper that shares a few words with the topic, and a prolific
+author's hundred such papers would otherwise add up to more than a specialist's three real ones. Nobody without
+a matching paper is listed, so that a topic nobody has worked on finds nobody.
 """
 
 from __future__ import annotations
@@ -66,7 +66,6 @@ def said_anywhere(kb, topic: str, papers, share: float = SAID) -> bool:
 # 0.690 / 0.712 / 0.712 at shares 0.01 / 0.02 / 0.05 / any, nobody off the corpus 1.0 at each; the papers it
 # adds are on their topic by its regex as often as the model's own (0.80-0.83 vs 0.72).
 TERM_SHARE = 0.05
-SAID_BELOW_FLOOR = True
 
 
 def _scored(kb, texts: list[str], pool: int, floor: float = FLOOR) -> list:
@@ -94,7 +93,7 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms:
     evidence: dict[str, list[Citation]] = {}
     on_topic = []
     named = [term for text in texts for term in terms_of(kb, text, TERM_SHARE)]
-    floor = 0.0 if named and SAID_BELOW_FLOOR else FLOOR
+    floor = 0.0 if named else FLOOR  # a paper that says a term counts below the floor too
     for scored in _scored(kb, texts, pool or kb.settings.search.expert_pool, floor):  # most relevant first
         paper = kb.catalog.papers.get(scored.paper_id)
         if paper is None or scored.probability < FLOOR and not says(kb, scored.paper_id, named):

@@ -25,13 +25,14 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 # "the second one", "the 3rd paper", "number 2", "#2", "[2]": an item of the list just shown; never "their first
 # paper" (the person's oldest) nor "the first three" (a number of them).
-_POINTED = re.compile(r"(?<!their )(?<!his )(?<!her )(?<!its )(?<!'s )(?<!’s )\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|"
-                      r"seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th)\s+(?:one|paper|article|person|candidate|"
+_ORDINAL = "(" + "|".join(_ORDINALS) + ")"
+_POINTED = re.compile(r"(?<!their )(?<!his )(?<!her )(?<!its )(?<!'s )(?<!’s )\b(?:the\s+)?" + _ORDINAL +
+                      r"\s+(?:one|paper|article|person|candidate|"
                       r"name|result|item)s?\b(?!\s+(?:of|by|from)\s+(?!those|these|them))|(?:#|\bnumber\s+|\bno\.\s*|"
                       r"\[)(\d{1,2})\b\]?", re.I)
 
 
-_ORDINAL_REPLY = re.compile(r"\W*(?:the\s+)?(" + "|".join(_ORDINALS) + r")(?:\s+(?:one|person|name|option|candidate))?"
+_ORDINAL_REPLY = re.compile(r"\W*(?:the\s+)?" + _ORDINAL + r"(?:\s+(?:one|person|name|option|candidate))?"
                             r"(?:\s+please)?\W*", re.I)
 _WITH_COUNT = re.compile(r"\b(?:with|who has|that has|having)\s+(\d{1,4})\s+papers?\b", re.I)
 

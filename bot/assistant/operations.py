@@ -170,6 +170,11 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     return (said[:LIST_MAX], ranked, "said") if said else ([], ranked, "")
 
 
+def _closest(person: Candidate, paper: Paper, filters: str = "") -> str:
+    """A paper picked as the person's nearest to a description, said as picked, not as known."""
+    return f"The closest of {person.name}'s papers{filters} to what you describe is {_ref(paper)} ({_where(paper)}) [1]"
+
+
 def described(topic: str) -> bool:
     """A paper described at length ("applied learning-to-learn to translation for languages with little data"),
     not a topic named ("zero-shot translation")."""
@@ -186,8 +191,8 @@ def papers(kb, person: Candidate, request: Request) -> Answer:
             return nothing_for(kb, person, request, "papers")
         top = chosen[0]
         if request.single and described(request.topic):  # "which paper of theirs did …?": the one, then the next
-            text = (f"The closest of {person.name}'s papers{_filters(request.model_copy(update={'topic': ''}))} to "
-                    f"what you describe is {_ref(top)} ({_where(top)}) [1]: {best_sentence(top, request.topic)}")
+            text = (_closest(person, top, _filters(request.model_copy(update={'topic': ''})))
+                    + f": {best_sentence(top, request.topic)}")
             if len(chosen) > 1:
                 text += "\nNext closest:\n" + _listing(chosen[1:], 2)
         else:
@@ -300,7 +305,7 @@ def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = 
                 f"({_where(paper)}).")
         return answer(text, [paper], people, op)
     if closest and mine:  # "which paper of X's argued …?": the one picked, said as picked, then what was asked
-        text = f"The closest of {person.name}'s papers to what you describe is {_ref(paper)} ({_where(paper)}) [1]"
+        text = _closest(person, paper)
         others = [n for n, a in zip(paper.authors, paper.author_ids) if a != person.id]
         if aspect == "who":
             text += (f"; {person.name}'s co-authors on it were {_name_list(others)}." if others

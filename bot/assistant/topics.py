@@ -42,6 +42,10 @@ def _stems(text: str) -> set[str]:
 _PARTS = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*")
 
 
+# A part that begins with a preposition ("in dialogue"): it attaches to a whole phrase, not to one word of it.
+_LED = re.compile(r"\s*(of|for|in|on|with|from|to|by|via|using|into|about|over|between|within|across)\s")
+
+
 def completed(kb, topic: str) -> str:
     """The topic with each later one-word part completed by the modifier the part before it shares with it, as
     English says it, when the corpus says the completed phrase ("simultaneous machine translation or
@@ -56,23 +60,22 @@ def completed(kb, topic: str) -> str:
     def words(text: str) -> list[str]:
         return [w for w in re.findall(r"[\w-]+", text) if w.lower() not in TITLE_STOP]
 
-    glosses = [g for g in re.findall(r"\(([^()]*)\)", topic)]
+    glosses = re.findall(r"\(([^()]*)\)", topic)
     pieces = _PARTS.split(re.sub(r"\s*\([^()]*\)", "", topic))
     pieces += [part for gloss in glosses for part in _PARTS.split(gloss) if len(words(part)) >= 2]
     pieces = [p for p in pieces if p.strip()]
     if len(pieces) < 2:
         return ", ".join(pieces) or topic
     content = [words(p) for p in pieces]
-    prepositions = r"\b(?:of|for|in|on|with|from|to|by|via|using|into|about|over|between|within|across)\b"
     said = spoken(kb).values()
     out = []
     for i, piece in enumerate(pieces):
-        led = re.match(rf"\s*({prepositions[2:-2]})\s", piece)
-        if not led and i > 0 and (before := re.match(rf"\s*({prepositions[2:-2]})\s", pieces[i - 1])):
+        led = _LED.match(piece)
+        if not led and i > 0 and (before := _LED.match(pieces[i - 1])):
             piece, led = f"{before.group(1)} {piece}", before  # "…, in translation or dialogue": "in dialogue"
         if i > 0 and len(content[i]) == 1:
             earlier = next((p for c, p in zip(reversed(content[:i]), reversed(pieces[:i]))
-                            if len(c) >= 2 and not re.match(rf"\s*{prepositions}", p)), None)
+                            if len(c) >= 2 and not _LED.match(p)), None)
             if not earlier:
                 whole = ""
             elif led:  # "lexical simplification, in dialogue": the whole phrase, in dialogue
@@ -228,20 +231,16 @@ ROOT = 6
 
 
 def _root(phrase: str) -> str:
-    return " ".join(w[:ROOT] for w in phrase.split()) if ROOT else phrase
+    return " ".join(w[:ROOT] for w in phrase.split())
 
 
 def rooted(kb) -> dict[str, str]:
     """``spoken`` with every word cut to its root (see ROOT)."""
-    key = ROOT
-    held = _ROOTED.get(key)
-    if held is None or held[0] != (id(kb.catalog.data), len(kb.catalog.papers)):
-        held = _ROOTED[key] = ((id(kb.catalog.data), len(kb.catalog.papers)),
-                               {p: f" {_root(t)} " for p, t in spoken(kb).items()})
-    return held[1]
+    return _per_corpus(kb, _rooted)
 
 
-_ROOTED: dict = {}
+def _rooted(kb) -> dict[str, str]:
+    return {p: f" {_root(t)} " for p, t in spoken(kb).items()}
 
 
 def coverage(text: str, topic: str) -> float:
