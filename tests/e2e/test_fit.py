@@ -68,9 +68,12 @@ def test_find_counts_every_paper_of_a_candidate_not_only_the_best_pooled(full_kb
     hits = find_candidates(full_kb, topic, 5)
     assert len(hits) == 5
     scores = TopicScores(full_kb, topic)
+    terms = terms_of(full_kb, search_text(full_kb, topic), TERM_SHARE)
+    assert terms == ["knowle distil"]  # the topic's term, cut from what qualifies it
     for hit in hits:
-        papers = [p for p in scores.person(hit.candidate.id) if p.probability >= FLOOR]
-        terms = terms_of(full_kb, search_text(full_kb, topic), TERM_SHARE)
+        # every paper at least FLOOR likely, and every paper that says the term however unlikely
+        papers = [p for p in scores.person(hit.candidate.id)
+                  if p.probability >= FLOOR or says(full_kb, p.paper_id, terms)]
         said = {p.paper_id for p in papers if says(full_kb, p.paper_id, terms)}
         assert hit.matching == sum(p.probability >= RELEVANT or p.paper_id in said for p in papers)
         assert hit.score == pytest.approx(
@@ -154,3 +157,13 @@ def test_a_topics_context_words_are_not_terms_that_make_a_paper_count(full_kb):
         terms_of(full_kb, "lexical simplification", TERM_SHARE)
     # each word by its root (topics.ROOT letters of its stem): "lexic simplif" is "lexic simpli"
     assert terms_of(full_kb, "code-switching or lexical simplification", TERM_SHARE) == ["code switch", "lexic simpli"]
+
+
+def test_a_term_said_with_what_qualifies_it_is_the_term_the_papers_say(full_kb):
+    # No paper says "word alignment source target sentences" in a row, its little words gone (the topic of "who
+    # has worked on word alignment between source and target sentences?"): the term is the beginning that papers
+    # say, and a paper that says it counts for its authors.
+    assert terms_of(full_kb, "word alignment source target sentences", TERM_SHARE) == ["word align"]
+    assert terms_of(full_kb, "grammatical error correction language learners", TERM_SHARE) == ["gramma error correc"]
+    # a part that papers say is its own term, as before
+    assert terms_of(full_kb, "grammatical error correction", TERM_SHARE) == ["gramma error correc"]

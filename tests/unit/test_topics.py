@@ -51,6 +51,14 @@ def test_a_compound_is_one_term_and_spellings_are_one_word():
     ("candidates with experience in coreference resolution?", "coreference resolution"),
     ("who is experienced with entity linking", "entity linking"),
     ("anyone on experience replay for continual learning?", "experience replay continual learning"),
+    # ... or ends one: "parallel data", "world knowledge", "speech corpus"
+    ("who has mined parallel data from the web?", "mined parallel data web"),
+    ("anything in the data about world knowledge in language models?", "world knowledge language models"),
+    ("any work on a parallel corpus for Basque?", "parallel corpus Basque"),
+    ("what do we have in the data on sign language?", "sign language"),  # framing here
+    # a gloss's "i.e." and "e.g." are framing, not a letter of the topic
+    ("who works on grapheme-to-phoneme conversion, i.e. pronunciation?", "grapheme-to-phoneme conversion pronunciation"),
+    ("anyone on morphological tagging, e.g. for Finnish?", "morphological tagging Finnish"),
 ])
 def test_a_framing_word_that_begins_a_term_of_the_field_stays_in_the_topic(message, topic):
     from bot.assistant.understand.frames import topic_of

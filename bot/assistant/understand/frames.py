@@ -9,7 +9,7 @@ from bot.knowledge.french import is_french
 
 # Words that frame a request but say nothing about the work it is about.
 _FRAME = re.compile(
-    r"(?<![\w-])(?:(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
+    r"(?<![\w-])(?:i\.\s?e\.|e\.\s?g\.|etc\.|(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
     r"(?:a|the|our|this|that|new)\s+(?:role|position|job|opening|team)s?|build|builds|building|lead|leads|leading|"
     r"roles?(?!\s+label)|positions?|well|hire|hiring|hired|recruit|recruiting|"
     r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
@@ -56,10 +56,16 @@ _MODIFIERS = re.compile(r"(?<![\w-])(knowledge|data|corpus|topic|topics|field|fi
                         re.I)
 
 
+# Framing words that also end the field's terms: "parallel data", "commonsense knowledge", "speech corpus". After a
+# word that is not framing they are part of the topic ("in the data", "the knowledge base" frame it).
+_HEADS = re.compile(r"(?<![\w-])([a-z][\w-]{2,})\s+(data|knowledge|corpus|corpora)(?![\w-])", re.I)
+
+
 def _terms_kept(text: str) -> str:
-    """The text with each framing word that begins a term of the field joined to the term's next word."""
-    return _MODIFIERS.sub(lambda m: m.group(0) if _FRAME.fullmatch(m.group(2)) else f"{m.group(1)}_{m.group(2)}",
+    """The text with each framing word that begins or ends a term of the field joined to the term's other word."""
+    text = _MODIFIERS.sub(lambda m: m.group(0) if _FRAME.fullmatch(m.group(2)) else f"{m.group(1)}_{m.group(2)}",
                           text)
+    return _HEADS.sub(lambda m: m.group(0) if _FRAME.fullmatch(m.group(1)) else f"{m.group(1)}_{m.group(2)}", text)
 
 
 def topic_of(text: str, prepositional: bool = False, english=None) -> str:
