@@ -18,7 +18,8 @@ _FRAME = re.compile(
     r"publish(?:ed)?|quel(?:le|s|les)?|travail|travaux|de|d|"
     # Question grammar: it says nothing about the work, and the calibrated relevance reads absolute cosines.
     r"has|have|had|does|did|do|is|are|was|were|any|anything|ever|on|about|the|a|an|in year|in venue|can you|"
-    r"pull up|tell me|show me)(?![\w-])", re.IGNORECASE)
+    r"pull up|tell me|show me|deals? with|dealt with|dealing with|regarding|concerning|relat(?:ed|ing) to)(?![\w-])",
+    re.IGNORECASE)
 
 
 @dataclass

@@ -813,6 +813,28 @@ def test_a_paper_described_at_length_is_named_as_the_closest_and_its_title_words
         assert all(name in follow.text for name in others)
 
 
+@pytest.mark.parametrize("question, person, words", [
+    ("Which of Juan Pino's papers deals with translating speech straight into speech in another language without "
+     "any text in between?", "juan-pino", "textless"),
+    ("Which of Hermann Ney's papers is about choosing the alignment between source and target words with a hidden "
+     "Markov model?", NEY, "hidden markov"),
+])
+def test_which_of_a_persons_papers_with_a_verb_for_one_asks_for_the_one(assistant, full_kb, question, person, words):
+    # "Which of X's papers deals with …" (not "deal with"): one paper, picked as the closest, then the next ones.
+    answer = assistant.ask(question)
+    top = full_kb.catalog.papers[cited(answer)[0]]
+    assert words in top.title.lower() and person in top.author_ids
+    name = full_kb.catalog.candidates[person].name
+    assert answer.text.startswith(f"The closest of {name}'s papers to what you describe is")
+
+
+def test_a_framing_verb_is_not_searched_as_the_work(assistant):
+    from bot.knowledge.retrieve import clean_query
+
+    assert clean_query("which papers deal with pruning regarding speech models") == "pruning speech models"
+    assert clean_query("anything dealing with lattice rescoring") == "lattice rescoring"
+
+
 def test_a_who_question_about_a_described_paper_says_the_paper_was_picked_as_the_closest(assistant, full_kb):
     answer = assistant.ask("Hermann Ney co-wrote a paper asking whether translation needs both an encoder and a "
                            "decoder. Which one, and with whom?")

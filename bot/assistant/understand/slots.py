@@ -360,8 +360,15 @@ _SINGLE = re.compile(r"\bpaper\b(?!s)(?![’']s\b)|\bwhich one\b|\b(?:what(?:'s|
                      r"\bcalled\b|\btitle\W*$|\bthe (?:article|publication|one) (?:that|where|which|on|about)\b", re.I)
 
 
+# "Which of X's papers deals with …?": the verb after "papers" agrees with one of them ("deals", "is", "was"; not
+# "deal", "discuss", "focus"), so one paper is asked for.
+_ONE_OF_THE_PAPERS = re.compile(r"\bwhich of\b.{0,60}?\bpapers\s+(?:is|was|has|does|\w+[^su\W]s)\b", re.I)
+
+
 def single(text: str) -> bool:
     """Whether a message asks for one paper rather than a list ("papers on …", "all of …", "any …" ask for more)."""
+    if _ONE_OF_THE_PAPERS.search(text):
+        return True
     if not _SINGLE.search(text) or re.search(r"\b(?:all|every|list|any)\b", text, re.I):
         return False
     return not re.search(r"\bpapers\b", text, re.I) or bool(re.search(r"\bwhich one\b|\bone of\b", text, re.I))
