@@ -8,29 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bot.assistant.affinity import RELEVANT
-from bot.assistant.evidence import measure
 from bot.assistant.offline import _name_list, _ref, _where, best_sentence
-from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL, UNKNOWN_PERSON
-from bot.assistant.topics import (acronyms, completed, expand, field_of, modifiers, phrase_holds, spelled_out, themes,
-                                  title_holds)
+from bot.assistant.protocol import NOT_FOUND_PHRASE, OFFLINE_LABEL
+from bot.assistant.topical import LIST_MAX, described, on_topic
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family, in_family
-from bot.knowledge.french import translated_share
-from bot.knowledge.retrieve import clean_query, to_english, vocabulary
-from bot.knowledge.untrusted import is_safe, safe_text
+from bot.knowledge.untrusted import is_safe
 from bot.models import Answer, Candidate, Citation, Paper
-
-# Within one person's papers, a paper is listed as on the topic when its title names the topic (topics.py:
-# title_holds, the person's field as context), or when its fused score (dense min-max scaled + 0.7 x BM25
-# over its maximum) reaches this share of the best one's. bench/list_topic_calibration.py, on topics built
-# from 150 authors' own titles (our data, not an evaluation set's): the bar alone peaks at 0.63 of topics
-# fully and precisely listed; with the title rule every gold paper is listed for 99.7 % at any bar, and a
-# higher bar is always more precise there (0.8: 82-86 %, 0.9: 90-91 %), because that gold is made of titles.
-# Real topics are not only title words, so the bar keeps room for papers that say the topic otherwise;
-# bench/recruiter_variants.py (questions of our own) lists as well at 0.8 as at 0.9.
-RELATIVE_BAR = 0.8
-LIST_MAX = 20
 
 
 def answer(text: str, cited: list[Paper], people: list[str], op: str, *, status: str = "answered",
@@ -103,82 +87,9 @@ def _sibling_venue(kb, person: Candidate, request: Request) -> str:
         if n else ""
 
 
-def _readable(paper: Paper) -> str:
-    """The paper's title and abstract without its instruction-like sentences (those are data, never evidence)."""
-    return f"{paper.title}. {safe_text(paper.abstract)}"
-
-
-def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tuple[list[Paper], list[str], str]:
-    """The person's papers on the request's topic, best first, and whether the evidence holds ("strong" or ""):
-    a French question is searched with its English terms (bot/knowledge/french.py)."""
-    asked = request.query or clean_query(request.topic)
-    english = to_english(kb, asked)
-    query = spelled_out(kb, english)
-    allowed = {p.id for p in pool}
-    # A French question: its English terms and its own words, each as much as it speaks for the question
-    # (the glossary's English terms for the share of its words the glossary knows, the own words for the rest).
-    share = translated_share(asked, vocabulary(kb)) if english != asked else 1.0
-    sources = [(query, share), (asked, 1.0 - share)]
-    terms = to_english(kb, request.terms) if request.terms else ""
-    if terms:
-        # A model's names for what the user described ("pronoun puzzles that take world knowledge": "Winograd
-        # schemas"): half the say in the ranking, and a paper they find as surely as the user's words would.
-        sources = [(text, weight / 2) for text, weight in sources] + [(terms, 0.5)]
-    fused: dict[str, float] = {}
-    for text, weight in sources:
-        if weight <= 0:
-            continue
-        for paper_id, score in kb.searcher.rank(text, [person.id]):
-            fused[paper_id] = fused.get(paper_id, 0.0) + weight * score
-    ranking = sorted(((p, s) for p, s in fused.items() if p in allowed), key=lambda item: -item[1])
-    ranked = [p for p, _ in ranking]
-    if not ranking:
-        return [], ranked, ""
-    topic = to_english(kb, request.topic) if request.topic else query
-    known = acronyms(kb)
-    field = field_of(kb.catalog.papers_of(person.id))
-    titled = {p: expand(kb.catalog.papers[p].title, known) for p, _ in ranking}
-    parts = completed(kb, topic)  # "simultaneous translation or interpretation": "simultaneous interpretation"
-    holds = {p for p, t in titled.items() if title_holds(t, parts, field)}
-
-    named = not described(topic)
-    # A paper described at length: a title that holds the whole description (its field's words aside).
-    titled_as_described = set() if named else {p for p, t in titled.items() if title_holds(t, topic, field, whole=True)}
-
-    def title_first(paper: Paper) -> int:
-        """For a topic named in a few words, the paper whose title says it first ("the paper on zero-shot
-        translation"), then those whose title holds its words, then the others, each by score. A paper described
-        at length: one whose title holds every word of the description first ("two-pass speech-to-speech
-        translation with discrete units"), the others by score."""
-        if not named:
-            return 0 if paper.id in titled_as_described else 1
-        return 0 if phrase_holds(titled[paper.id], parts) else 1 if paper.id in holds else 2
-
-    def holds_in_pool(text: str) -> bool:
-        """One of the papers asked about (the year's, the venue's) is on it: that the person has a paper on it
-        elsewhere does not make their EMNLP papers about it."""
-        return any(p.probability >= RELEVANT and p.paper_id in allowed for p in measure(kb, text, [person.id]).papers)
-
-    if holds_in_pool(query) or (terms and holds_in_pool(terms)):
-        top = ranking[0][1] or 1.0
-        chosen = sorted((kb.catalog.papers[p] for p, s in ranking if s >= RELATIVE_BAR * top or p in holds),
-                        key=title_first)
-        return chosen[:LIST_MAX], ranked, "strong"
-    # The calibrated model doubts it, but a paper that says the topic in so many words is on it.
-    said = sorted((kb.catalog.papers[p] for p in ranked
-                   if phrase_holds(expand(_readable(kb.catalog.papers[p]), known), parts)), key=title_first)
-    return (said[:LIST_MAX], ranked, "said") if said else ([], ranked, "")
-
-
 def _closest(person: Candidate, paper: Paper, filters: str = "") -> str:
     """A paper picked as the person's nearest to a description, said as picked, not as known."""
     return f"The closest of {person.name}'s papers{filters} to what you describe is {_ref(paper)} ({_where(paper)}) [1]"
-
-
-def described(topic: str) -> bool:
-    """A paper described at length ("applied learning-to-learn to translation for languages with little data"),
-    not a topic named ("zero-shot translation")."""
-    return len(topic.split()) > 4
 
 
 def papers(kb, person: Candidate, request: Request) -> Answer:
@@ -330,87 +241,3 @@ def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = 
         text = (f"{_ref(paper)} [1], by {_name_list(paper.authors)}, appeared at {_where(paper)}. "
                 + best_sentence(paper, paper.title))
     return answer(text, [paper], people, op)
-
-
-def profile(kb, person: Candidate) -> Answer:
-    """What a person works on: their themes, where and when they publish, with whom, and their latest papers."""
-    papers = kb.catalog.papers_of(person.id)
-    years = [p.year for p in papers if p.year]
-    venues = Counter(family(p.venue) or "other venues" for p in papers).most_common(3)
-    coauthors = [kb.catalog.candidates[c].name for c in person.coauthors[:4] if c in kb.catalog.candidates]
-    recent = papers[:3]
-    parts = [f"{person.name}" + (f" ({person.affiliation})" if person.affiliation else "")
-             + f": {len(papers)} papers in the knowledge base" + (f", {min(years)}–{max(years)}" if years else "")
-             + (f", mostly at {_name_list([v for v, _ in venues])}" if venues else "") + "."]
-    found = themes(papers, modifying=modifiers(kb))
-    if found:
-        parts.append("Their titles return to " + _name_list(found) + ".")
-    if coauthors:
-        parts.append("Frequent co-authors: " + _name_list(coauthors) + ".")
-    if recent:
-        parts.append("Latest: " + "; ".join(f"{_ref(p)} ({_where(p)}) [{i}]" for i, p in enumerate(recent, 1)) + ".")
-    if person.notes:
-        parts.append("Team notes: " + person.notes)
-    if person.ambiguous:
-        parts.append("Careful: this name covers several people in the data; the papers may not all be theirs.")
-    return answer("\n".join(parts), recent, [person.id], "profile")
-
-
-_FIELD_NAMES = {"email": "e-mail address", "affiliation": "affiliation", "links": "links", "languages": "languages",
-                "notes": "notes"}
-
-
-def dossier(kb, person: Candidate, field: str | None) -> Answer:
-    fields = [field] if field else ["affiliation", "email", "links", "languages"]
-    said = []
-    for name in fields:
-        value = getattr(person, name)
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = ", ".join(value)
-        if value:
-            said.append(f"{_FIELD_NAMES[name].capitalize()}: {value}")
-    if not said:
-        text = (f"The knowledge base has no {_FIELD_NAMES[field] if field else 'contact details'} for {person.name}; "
-                f"add a dossier file (knowledge/dossiers/) to keep them.")
-        return answer(text, [], [person.id], "dossier", status="not_found")
-    return answer(f"{person.name}'s dossier. " + "; ".join(said) + ".", [], [person.id], "dossier")
-
-
-def unknown_person(kb, name: str, namesakes: list[str], op: str) -> Answer:
-    known = [kb.catalog.candidates[p] for p in namesakes if p in kb.catalog.candidates][:5]
-    text = UNKNOWN_PERSON.format(name=name)
-    if known:
-        text += f" Did you mean {_name_list([c.name for c in known]).replace(' and ', ' or ')}?"
-    if op == "draft":
-        text += " I draft only to people I know, so that every paper I mention is theirs."
-    return answer(text, [], [], op, status="not_found")
-
-
-def clarify(kb, name: str | None, options: list[str], op: str, beside: str | None = None) -> Answer:
-    """Which of the people a name fits is meant; ``beside``: the person named with them, whose co-authors among
-    the options are said (they are listed first)."""
-    people = [kb.catalog.candidates[c] for c in options if c in kb.catalog.candidates]
-    shown = people[:8]
-    names = Counter(c.name for c in shown)
-    partner = kb.catalog.candidates.get(beside or "")
-    wrote = [c for c in people if partner and c.id != partner.id and any(
-        partner.id in kb.catalog.papers[p].author_ids for p in c.paper_ids if p in kb.catalog.papers)]
-    together = (f" Of them, {_name_list([c.name for c in wrote])} {'has' if len(wrote) == 1 else 'have'} written "
-                f"with {partner.name}." if wrote else "")
-
-    def told_apart(c: Candidate) -> str:
-        """Two people of one name are told apart by their latest paper."""
-        if names[c.name] < 2 or c.affiliation:
-            return ""
-        latest = next(iter(kb.catalog.papers_of(c.id)), None)
-        return f"; latest: {_ref(latest)} ({_where(latest)})" if latest else ""
-
-    lines = [f"{i}. {c.name} ({len(c.paper_ids)} paper{'s' if len(c.paper_ids) != 1 else ''}"
-             + (f", {c.affiliation}" if c.affiliation else "") + told_apart(c) + ")" for i, c in enumerate(shown, 1)]
-    more = f"\n… and {len(people) - len(shown)} more; give the full name." if len(people) > len(shown) else ""
-    text = (f"Several people here are called {name or 'that'}.{together} Which one do you mean?\n" + "\n".join(lines)
-            + more
-            + "\nReply with the full name or the number.")
-    return answer(text, [], [], op, status="clarify", options=[c.id for c in shown])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 import re
 
-from bot.assistant import operations as ops
+from bot.assistant import identity, operations as ops, topical
+from bot.assistant.evidence import measure
 from bot.assistant.offline import _ref, _where
 from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit, Conversation
 from bot.assistant.understand.request import Request
@@ -40,9 +41,9 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
 
         return add_answer(assistant, request)
     if request.unknown_name and op not in ("find", "title"):
-        return ops.unknown_person(kb, request.unknown_name, request.namesakes, op)
+        return identity.unknown_person(kb, request.unknown_name, request.namesakes, op)
     if request.options and (not request.people or request.ambiguous_at is not None):
-        return ops.clarify(kb, request.ambiguous_name, request.options, op,
+        return identity.clarify(kb, request.ambiguous_name, request.options, op,
                            beside=request.people[0] if request.people else None)
     people = list(request.people)
     remembered = conversation.candidate_id if conversation is not None else None
@@ -98,9 +99,9 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
     if op == "top_coauthors":
         return ops.top_coauthors(kb, person, request)
     if op == "profile":
-        return ops.profile(kb, person)
+        return identity.profile(kb, person)
     if op == "dossier":
-        return ops.dossier(kb, person, request.field)
+        return identity.dossier(kb, person, request.field)
     return ops.papers(kb, person, request)
 
 
@@ -109,16 +110,16 @@ def fact(kb, request: Request, people: list[str], conversation: Conversation | N
     person = kb.catalog.candidates.get(people[0]) if people else None
     if person is not None and request.topic and request.people:
         pool = ops.filtered(kb, person.id, request)
-        chosen, ranked, holds = ops.on_topic(kb, person, request, pool)
+        chosen, ranked, holds = topical.on_topic(kb, person, request, pool)
         if not holds:
             return ops.nothing_for(kb, person, request, "fact")
-        result = ops.paper_fact(kb, chosen[0], request.aspect, person, closest=ops.described(request.topic))
+        result = ops.paper_fact(kb, chosen[0], request.aspect, person, closest=topical.described(request.topic))
         result.ranked_paper_ids = ranked
         return result
     shown = conversation.last_paper_ids if conversation is not None else []
     paper = kb.catalog.papers.get(shown[0]) if shown else None
     if paper is None and person is not None and request.topic:
-        chosen, _, holds = ops.on_topic(kb, person, request, ops.filtered(kb, person.id, request))
+        chosen, _, holds = topical.on_topic(kb, person, request, ops.filtered(kb, person.id, request))
         paper = chosen[0] if holds else None
     if paper is None:
         return ops.answer("Which paper do you mean? Give its title, or ask about a person's papers first.", [],
@@ -134,7 +135,7 @@ def topic_answer(kb, request: Request) -> Answer:
     hits = [(p, s) for p, s in kb.searcher.rank(clean_query(request.topic), None, n=kb.settings.search.pool)
             if p in kb.catalog.papers and ops.within(kb.catalog.papers[p], request)]  # "… from NAACL 2019"
     chosen = [kb.catalog.papers[p] for p, _ in hits[:5]]
-    if not chosen or not any(ops.measure(kb, clean_query(request.topic), p.author_ids[:1]).strong() for p in chosen[:1]):
+    if not chosen or not any(measure(kb, clean_query(request.topic), p.author_ids[:1]).strong() for p in chosen[:1]):
         return ops.answer(NOT_FOUND_PHRASE, [], [], request.op, status="not_found", ranked=[])
     lines = [f"[{i}] {_ref(p)} ({_where(p)}), by {', '.join(p.authors[:4])}" for i, p in enumerate(chosen, 1)]
     return ops.answer("Papers that match best:\n" + "\n".join(lines), chosen,

@@ -601,7 +601,7 @@ def test_a_title_cited_short_in_quotes_is_that_paper(assistant, full_kb):
 
 
 def system_name_like(title: str) -> bool:
-    from bot.assistant.understand.slots import system_name
+    from bot.assistant.understand.titles import system_name
 
     return system_name(title) is not None
 

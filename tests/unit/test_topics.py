@@ -74,7 +74,7 @@ def test_asking_whom_to_talk_to_is_framing_not_topic():
 
 
 def test_a_persons_themes_are_phrases_not_acronyms_or_generic_words():
-    from bot.assistant.topics import themes
+    from bot.assistant.themes import themes
 
     papers = _papers("Robust MT for Sami News", "Terminology Control in MT Systems", "Low-Resource MT for Sami",
                      "Terminology Constraints for Sami Translation Systems", "Sami Dialect Translation Systems")
@@ -84,7 +84,7 @@ def test_a_persons_themes_are_phrases_not_acronyms_or_generic_words():
 
 
 def test_a_theme_is_never_cut_before_the_word_its_last_word_always_takes():
-    from bot.assistant.topics import themes
+    from bot.assistant.themes import themes
 
     papers = _papers("Simultaneous Neural Machine Translation with Wait Policies", "Robust Speech Recognition",
                      "Simultaneous Neural Machine Translation for Talks", "Speech Recognition for Sami",
@@ -95,7 +95,7 @@ def test_a_theme_is_never_cut_before_the_word_its_last_word_always_takes():
 
 
 def test_a_longer_theme_takes_the_place_of_the_shorter_one_it_holds():
-    from bot.assistant.topics import themes
+    from bot.assistant.themes import themes
 
     papers = _papers("Speech Translation with Pauses", "Cascaded Speech Translation Revisited", "Speech Translation at Scale",
                      "Translation Memories Today", "Evaluating Translation Quality")
@@ -104,7 +104,7 @@ def test_a_longer_theme_takes_the_place_of_the_shorter_one_it_holds():
 
 
 def test_a_word_that_only_modifies_the_next_is_no_theme_alone():
-    from bot.assistant.topics import themes
+    from bot.assistant.themes import themes
 
     papers = _papers("Conversational Search for Shops", "Conversational Agents That Listen",
                      "Conversational Recommendation with Graphs", "Graph Recommendation Revisited")
@@ -114,7 +114,7 @@ def test_a_word_that_only_modifies_the_next_is_no_theme_alone():
 
 
 def test_a_theme_whose_words_a_longer_one_holds_is_said_once():
-    from bot.assistant.topics import themes
+    from bot.assistant.themes import themes
 
     papers = _papers("Multilingual Translation at Scale", "Sparse Multilingual Translation",
                      "Multilingual Machine Translation for Africa", "Pruning Multilingual Machine Translation",

@@ -2,85 +2,24 @@
 
 Slots come first, read with what the knowledge base knows (a title from the title index, people through
 the name resolver, venues, years, channels, languages); they are masked in the message ("PERSON's YEAR
-papers"), and the operation is the label of the nearest labelled examples (``intents.yaml``), embedded
-with the knowledge base's own embedder. A few cues that the embedding reads weakly (a count, "most
-recent", two people) add to the vote; the slots then settle what the vote cannot (a title without a
-person is a title lookup, a revision needs a draft to revise).
+papers"), and the operation is the label of the nearest labelled examples, with a few cues that the embedding
+reads weakly (vote.py); the slots then settle what the vote cannot (a title without a person is a title lookup,
+a revision needs a draft to revise).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import re
 import threading
 from pathlib import Path
 
-import numpy as np
-import yaml
-
 from bot.assistant.understand import slots
 from bot.assistant.understand.frames import frame_of, topic_of
 from bot.assistant.understand.request import Request
+from bot.assistant.understand.titles import TitleIndex
+from bot.assistant.understand.vote import CUES, Examples
 from bot.knowledge.retrieve import clean_query
-from bot.text import sentences
 
-logger = logging.getLogger(__name__)
-
-EXAMPLES = Path(__file__).with_name("intents.yaml")
-# How much a clear cue adds to an operation's similarity (cosines of near paraphrases sit around 0.6-0.9).
-CUE_WEIGHT = 0.2
-_CUES = {
-    "latest": re.compile(r"\b(?:latest|newest|most recent\w*|recent\w*|last(?:est)?|freshest|lately|dernier\w*|"
-                         r"derni[èe]re\w*|r[ée]cent\w*|r[ée]cemment)\b", re.I),
-    "oldest": re.compile(r"\b(?:first|earliest|oldest|premier\w*)\b(?!.*\b(?:author|name)\b)", re.I),
-    "count": re.compile(r"\b(?:how many|number of|count|how prolific|how much has|tally|total|combien)\b"
-                        r"(?!.*\b(?:co-?authors?|collaborators|people)\b)", re.I),
-    # One venue asked ("which venue?") is a paper's; the person's are asked in the plural or as a habit.
-    "venues": re.compile(r"\b(?:venues|conferences|journals|where (?:do|does|has|have|did)\b.*\bpublish\w*|"
-                         r"usually (?:appear|publish)|distribution|breakdown|(?:venue|conference|journal)s?\b.*"
-                         r"\b(?:most|usually|often|mainly|typically|regularly)|(?:most|usually|often|mainly|typically|"
-                         r"regularly)\b.*\b(?:venue|conference|journal)s?|o[uù]\s+(?:\w+\s+)?publi\w*|"
-                         r"quelles?\s+(?:conf[ée]rences|revues|venues))\b", re.I),
-    "top_coauthors": re.compile(r"\b(?:most|often|frequent\w*|regular\w*|go-to|closest|main|top|usual\w*)\b.*"
-                                r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
-                                r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho(?:m)?\b.*\bmost\b.*\bwith\b|"
-                                r"\bwho\b.*\bwith\b.*\bmost\b|\bwith whom\b.*\b(?:most|often|frequent\w*|regular\w*)\b|"
-                                r"\bwho does .* (?:work|publish|write) with\b|\bwho (?:has|have) .* co-?authored\b|"
-                                r"\b(?:how many|number of)\b.*\b(?:co-?authors?|collaborators|people)\b|"
-                                r"\bPERSON(?:'s|’s)? (?:co-?authors?|collaborators)\b"
-                                r"(?!\s+(?:on|in|of|for)\s+(?:it|that|this|them|those|the paper)\b)",
-                                re.I),
-    "draft": re.compile(r"\b(?:draft|compose|write|wirte|prepare|put together|craft|pen)\b.*\b(?:message|e-?mail|"
-                        r"note|intro\w*|dm|letter|linkedin|whatsapp|telegram|something|outreach|invitation|pitch|"
-                        r"to|for)\b|\b(?:message|e-?mail|note|intro|outreach|dm|inmail|letter)\b.*\b(?:to|for)\b|"
-                        r"\b(?:r[ée]dige|[ée]cri[rsv]\w*)\b", re.I),
-    "help": re.compile(r"^\W*/?help\b|\b(?:what can you do|capabilit\w*|commands?|how (?:can|do) (?:you|i)|"
-                       r"where do i (?:start|begin)|features|do you do|help me|get(?:ting)? started|first time|"
-                       r"how (?:does|do) (?:this|it) work|things (?:i can|to) ask|what are you|aide|"
-                       r"(?:can|could|may|should|do) i ask(?: you)?\W*$|(?:kinds?|sorts?|types?) of (?:questions|"
-                       r"things|requests)|what (?:do|can) you (?:know|understand|answer)|"
-                       r"what (?:can )?(?:you|this|it) (?:can )?do|explain what you|"
-                       r"what (?:are|is) (?:you|this|this (?:bot|assistant|tool|thing)) (?:good )?for)\b", re.I),
-    # A dossier field asked for, never in a request to write ("an e-mail to X", "email X about …" are drafts).
-    "dossier": re.compile(r"^(?!\W*(?:please\s+)?(?:e-?mail|mail|message|contact|ping)\b)"
-                          r"(?!.*\b(?:draft|compose|write|wirte|prepare|send)\b).*\b(?:e-?mail(?: address)?|"
-                          r"contact (?:details|info\w*)|affiliation|homepage|on file|phone)\b|\bwhere (?:is|are) PERSON (?:based|working)\b|"
-                          r"\bwhere does PERSON work\W*$", re.I),
-    "profile": re.compile(r"\b(?:topics|themes|(?:research )?areas|interests|expertise|speciali[sz]\w*|profile|"
-                          r"background|overview|bio|(?:best |well )?known for|famous for)\b|"
-                          r"\bPERSON\b.*\b(?:in|part of|on)\s+(?:the|your|our|this)\s+(?:database|data|knowledge(?: base)?|"
-                          r"pool|list|system|records?)\W*$|\bdo (?:we|you) (?:have|know)(?: (?:about|of))? PERSON\W*$",
-                          re.I),
-    "fit": re.compile(r"\b(?:fits?|compare|rank|better suited|best suited|suit|suitable|good match|match for|"
-                      r"who(?:'s| is) (?:the )?better)\b", re.I),
-    "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|specialists?|researchers|candidates|people|authors|names|"
-                       r"qui (?:a|ont|travaille|connaît)|chercheu(?:r|rs|se|ses)|candidat(?:e|s|es)?|personnes)\b",
-                       re.I),
-    "together": re.compile(r"^\W*(?:have|has|had|did|do|does|are|is|were|was)\b|\bever\b|\bany (?:joint )?paper\b",
-                           re.I),
-    "with_coauthor": re.compile(r"\b(?:which|what|list|show|give|papers|find)\b", re.I),
-}
 _OTHERS_THAN = re.compile(r"\bwho else\b.*\b(?:besides|other than|apart from|except|but)\s+PERSON\b|"
                           r"\b(?:besides|other than|apart from|except|aside from)\s+PERSON\b.*\bwho\b|"
                           r"\b(?:anyone|someone|people|researchers|candidates)\b.*\b(?:besides|other than|apart from|"
@@ -113,38 +52,6 @@ _PEOPLE_ON_TOPIC = re.compile(r"\b(?:work\w*|experts?|specialists?|candidates?|r
                               re.I)
 _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
                "draft", "fact"}
-class Examples:
-    """The labelled examples and their vectors, embedded once per process (and cached on disk)."""
-
-    def __init__(self, embedder, cache_dir: Path | None = None):
-        data = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))
-        self.labels = [op for op, lines in data.items() for _ in lines]
-        texts = [frame_of(line) for lines in data.values() for line in lines]
-        digest = hashlib.sha256(("\n".join(f"{a}\t{b}" for a, b in zip(self.labels, texts)) + getattr(
-            embedder, "signature", "")).encode()).hexdigest()[:16]
-        cached = cache_dir / f"intents-{digest}.npy" if cache_dir else None
-        if cached is not None and cached.is_file():
-            self.vectors = np.load(cached)
-        else:
-            self.vectors = np.asarray(embedder.embed_array(texts) if hasattr(embedder, "embed_array")
-                                      else embedder.embed_documents(texts), dtype=np.float32)
-            if cached is not None:
-                try:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    np.save(cached, self.vectors)
-                except OSError:
-                    logger.warning("could not cache the intent examples' vectors in %s", cached.parent)
-        self.ops = sorted(set(self.labels))
-        self._index = {op: [i for i, label in enumerate(self.labels) if label == op] for op in self.ops}
-
-    def scores(self, vector: np.ndarray) -> dict[str, float]:
-        """Each operation's similarity: the mean of its two nearest examples."""
-        sims = self.vectors @ vector
-        out = {}
-        for op, rows in self._index.items():
-            best = np.sort(sims[rows])[-2:]
-            out[op] = float(best.mean())
-        return out
 
 
 class OfflineParser:
@@ -154,7 +61,7 @@ class OfflineParser:
         self.kb = kb
         self._lock = threading.Lock()
         self._examples: Examples | None = None
-        self._titles: slots.TitleIndex | None = None
+        self._titles: TitleIndex | None = None
 
     @property
     def examples(self) -> Examples:
@@ -165,10 +72,10 @@ class OfflineParser:
             return self._examples
 
     @property
-    def titles(self) -> slots.TitleIndex:
+    def titles(self) -> TitleIndex:
         with self._lock:
             if self._titles is None:
-                self._titles = slots.TitleIndex(self.kb.catalog.papers.values())
+                self._titles = TitleIndex(self.kb.catalog.papers.values())
             return self._titles
 
     def _english(self, text: str) -> str:
@@ -268,11 +175,11 @@ class OfflineParser:
             spans.remove((missing.start, missing.end, "TITLE"))
             request.title, rest = "", _apply(text, spans, blank=True)
             request.topic, request.query = topic_of(rest, english=self._english), clean_query(rest)
-        if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue) and named_any(request)):
+        if request.op in _FILTER_OPS or (request.op == "papers" and (low or high or venue) and request.named):
             request.topic = topic_of(rest, prepositional=True, english=self._english)
             request.query = request.topic
         if request.op in ("draft", "revise"):
-            request.purpose = _purpose(rest)
+            request.purpose = slots.purpose(rest)
             request.revision = slots.revision(rest) if request.op == "revise" else None
         if request.op == "add":
             from bot.assistant.adding import added_name
@@ -297,10 +204,7 @@ class OfflineParser:
 
             texts.append(search_text(self.kb, request.topic))
         self.kb.searcher.embed_queries(texts)
-        vote = self.examples.scores(self.kb.searcher.embed_query(framed))
-        for op, cue in _CUES.items():
-            if op in vote and cue.search(frame):
-                vote[op] += CUE_WEIGHT
+        vote = self.examples.vote(self.kb.searcher.embed_query(framed), frame)
         named = len(request.people) + bool(request.unknown_name) + bool(request.options)
         if not named and _ABOUT_THE_KNOWLEDGE.search(frame):
             return "help"
@@ -318,10 +222,10 @@ class OfflineParser:
         else:
             allowed -= {"with_coauthor", "together", "top_coauthors", "venues", "profile", "dossier"} if not \
                 remembered else {"with_coauthor", "together"}
-        if not _CUES["help"].search(frame) and (request.topic or named):
+        if not CUES["help"].search(frame) and (request.topic or named):
             allowed.discard("help")  # "any researchers doing chess engines?" asks for people, not for help
         if named == 0 and slots.revision(frame) and len(frame.split()) <= 14 and (has_draft or not request.topic
-                                                                                   or _CUES["draft"].search(frame)
+                                                                                   or CUES["draft"].search(frame)
                                                                                    or re.search(r"\b(?:it|this|that)\b", frame)):
             return "revise"  # "make it shorter": with no draft yet, the router says so
         if not has_draft:
@@ -361,7 +265,7 @@ class OfflineParser:
         terse = terse and focused
         if ((named == 0 or shown) and remembered and request.aspect in ("who", "when", "where") and not described
                 and (op in ("top_coauthors", "venues", "fact") or terse)
-                and not _CUES.get(op, re.compile("^$")).search(frame)):
+                and not CUES.get(op, re.compile("^$")).search(frame)):
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
         if request.unheld and op in ("latest", "oldest"):
             op = "papers"  # "their most cited paper": not the newest; the list, with what we cannot rank by said
@@ -378,11 +282,6 @@ class OfflineParser:
                 request.topic or request.paper_id or request.title or request.venue):
             op = "venues"  # "Où publie X ?": where they publish, not their papers
         return op
-
-
-def named_any(request: Request) -> bool:
-    """Someone is named: a person here, an unknown name, or a name that fits several."""
-    return bool(request.people or request.unknown_name or request.options)
 
 
 def read_as(kb, mentions) -> list[str]:
@@ -408,20 +307,3 @@ def _apply(text: str, spans: list[tuple[int, int, str]], blank: bool = False) ->
         at = end
     out.append(text[at:])
     return re.sub(r"\s+", " ", "".join(out)).strip()
-
-
-_PURPOSE = re.compile(r"\b(?:about|regarding|re|concerning|for|on|to discuss|to talk about|inviting \w+ to|"
-                      r"invite \w+ to|pour|concernant|au sujet de)\b\s+(.*)$", re.I | re.S)
-_CHANNEL_WORDS = re.compile(r"\b(?:via|by|over|on|through)?\s*(?:linked\s?in|whats\s?app|telegram|e-?mail|mail)"
-                            r"(?:\s+(?:message|note|dm))?\b|\b(?:in|en)\s+(?:french|english|german|spanish|italian|"
-                            r"fran[cç]ais|anglais)\b|,?\s*\b(?:warm|formal|friendly)\s+tone\b", re.I)
-
-
-def _purpose(rest: str) -> str:
-    """What a draft is about, in the user's words: 'a research lead role for our chat models'."""
-    text = _CHANNEL_WORDS.sub(" ", rest)
-    match = _PURPOSE.search(text)
-    purpose = match.group(1) if match else ""
-    purpose = (sentences(purpose) or [""])[0]  # "... role on our team. Can you write one?": the role, not the ask
-    purpose = re.sub(r"\b(?:please|pls|plz|thanks|thank you|thx)\b", " ", purpose, flags=re.I)
-    return re.sub(r"\s+", " ", purpose).strip(" .?!,;:—-")

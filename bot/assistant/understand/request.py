@@ -72,6 +72,11 @@ class Request(BaseModel):
     parser: Literal["offline", "model", "conversation"] = Field(default="offline", description="Who read it.")
 
     @property
+    def named(self) -> bool:
+        """Someone is named: a person here, an unknown name, or a name that fits several."""
+        return bool(self.people or self.unknown_name or self.options)
+
+    @property
     def years(self) -> tuple[int | None, int | None]:
         return self.year_from, self.year_to
 

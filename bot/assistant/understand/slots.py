@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
+from bot.text import sentences
 from bot.venues import parse_venue
-from bot.text import TITLE_MIN, fold, titles_match
 
 _YEAR = re.compile(r"(?<![\w.-])(19[89]\d|20[0-4]\d)(?![\w-])")
 # "2022 or later", "2019 and earlier": a bound after the year.
@@ -27,9 +24,6 @@ _SINCE = re.compile(r"\b(?:since|starting(?: in| from)?|depuis|(after|apr[eè]s)
 _BEFORE = re.compile(r"\b(?:until|till|up to|up until|through|jusqu'en|(before|prior to|avant))\s+"
                      r"(19[89]\d|20[0-4]\d)\b", re.I)
 _RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*(?:-|–|to|and|through|until|à|et)\s*(19[89]\d|20[0-4]\d)\b", re.I)
-# Single quotes open and close only beside a non-letter: "I'm … Wang's" is two apostrophes, not a quotation.
-_QUOTED = re.compile(r"“([^”]{6,})”|\"([^\"]{6,})\"|(?<!\w)‘([^’]{6,})’(?!\w)|(?<!\w)'([^']{6,})'(?!\w)|"
-                     r"«\s*([^»]{6,}?)\s*»|\*([^*]{6,})\*")
 _CHANNEL = re.compile(r"\b(linked\s?in|inmail|whats\s?app|telegram|e-?mails?|mail)\b", re.I)
 _LANGUAGES = {"french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en",
               "german": "de", "deutsch": "de", "allemand": "de", "spanish": "es", "español": "es",
@@ -170,144 +164,6 @@ def in_family(venue_name: str | None, wanted: str) -> bool:
                for one in wanted.split(" or "))
 
 
-# A system's name before a title's colon ("PLATO: Pre-trained Dialogue Generation…", "Wino-X: …", "SIMMC 2.0: …"):
-# one word with a capital inside, a digit or a hyphen, optionally a version number after it.
-_SYSTEM_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?: (\d+(?:\.\d+)*))?")
-
-
-def system_name(title: str) -> str | None:
-    """The name a paper gives its system or dataset before the colon of its title, if it gives one."""
-    head = title.split(":", 1)[0].strip() if ":" in title else ""
-    match = _SYSTEM_NAME.fullmatch(head)
-    if not match or len(match.group(1)) < 3:
-        return None
-    word = match.group(1)
-    # "UniNL", "PLATO", "Wino-X", "VIST5" are names; "Cross-Lingual" or "Revisited" are words.
-    parts = word.split("-")
-    # ... and so are coinages of three parts or more ("Skeleton-to-Response"); a term that other papers use
-    # too ("sequence-to-sequence") is left out where the names are read (TitleIndex).
-    named = re.search(r"[a-z0-9][A-Z]|\d", word) or any(part.isupper() for part in parts) or len(parts) >= 3
-    return head if named or match.group(2) else None
-
-
-class TitleIndex:
-    """Titles of the catalog, found in a message exactly (folded) or, inside quotes, fuzzily; and the names
-    titles give their systems, found written as the title writes them."""
-
-    def __init__(self, papers):
-        self._by_title: dict[str, list[str]] = {}
-        self._by_name: dict[str, list[str]] = {}
-        self._by_head: dict[str, list[str]] = {}  # "experts errors and context": the title before its colon
-        for paper in papers:
-            key = fold(paper.title)
-            if len(key.split()) >= 3:
-                self._by_title.setdefault(key, []).append(paper.id)
-            head = fold(paper.title.split(":", 1)[0]) if ":" in paper.title else ""
-            if len(head.split()) >= 2:
-                self._by_head.setdefault(head, []).append(paper.id)
-            if name := system_name(paper.title):
-                self._by_name.setdefault(name, []).append(paper.id)
-        self._keys = sorted(self._by_title, key=len, reverse=True)
-        self._texts = [p.text() for p in papers]
-        self._names = self._name_patterns(self._texts)
-        self._folded: list[str] | None = None  # the texts folded, on first need
-        self._head_own: dict[str, bool] = {}
-
-    def _name_patterns(self, texts: list[str]) -> list[tuple[re.Pattern, dict[str, str]]]:
-        """How the system names are found in a message: two alternations (names matched as the title writes them,
-        and names matched in any case), each with the map from what it matches back to the name.
-
-        A name is found as the title writes it, or in any case when the corpus never writes it in lower case
-        ("unINL" is UniNL; "mutual" and "promise" are words, not MuTual and ProMISe). A name that other papers use
-        too (a dataset, a metric: "MuST-C", "COMET") is what they work with, a topic, not this one paper."""
-        documents: Counter = Counter()  # in how many texts each word appears, in any case
-        lower: set[str] = set()  # the words written in lower case somewhere
-        for text in texts:
-            words = set(re.findall(r"(?<![\w-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?![\w-])", text))
-            documents.update({w.lower() for w in words})
-            lower.update(w for w in words if w.islower())
-        exact: dict[str, str] = {}
-        folded: dict[str, str] = {}
-        for name in sorted(self._by_name, key=len, reverse=True):  # longest first: "PLATO-XL" before "PLATO"
-            word = name.split()[0].lower()
-            # A version is its own name: "SIMMC 2.0" is that paper, though other papers work with SIMMC.
-            used = documents[word] if " " not in name else sum(
-                bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I)) for text in texts)
-            if used > len(self._by_name[name]) + 1:
-                continue  # used by other papers ("chit-chat models like DialoGPT")
-            if word in lower:
-                exact[name] = name
-            else:
-                folded.setdefault(name.lower(), name)
-        out = []
-        for names, flags in ((exact, 0), (folded, re.I)):
-            if names:
-                either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                out.append((re.compile(rf"(?<![\w-])(?:{either})(?![\w-])", flags), names))
-        return out
-
-    def named(self, text: str) -> tuple[list[str], Span | None]:
-        """Paper ids of the system name the message writes (the papers that give it; the longest name when it
-        writes several), and its span."""
-        best = None
-        for pattern, names in self._names:
-            for match in pattern.finditer(text):
-                name = names.get(match.group()) or names[match.group().lower()]
-                if best is None or len(name) > len(best[0]):
-                    best = (name, match)
-        if best is None:
-            return [], None
-        name, match = best
-        return self._by_name[name], Span(match.start(), match.end(), name)
-
-    def find(self, text: str) -> tuple[list[str], Span | None]:
-        """Paper ids of the title the message names (longest first), and the span to mask."""
-        folded = f" {fold(text)} "
-        for key in self._keys:
-            if f" {key} " in folded:
-                return self._by_title[key], _locate(text, key)
-        for match in _QUOTED.finditer(text):
-            quoted = fold(next(g for g in match.groups() if g))
-            if len(self._by_head.get(quoted, ())) == 1 and self._own_head(quoted):
-                return self._by_head[quoted], Span(match.start(), match.end(), quoted)  # a title cited short
-            # rapidfuzz's C loop narrows 3,000 titles to the near ones; the one title rule then decides.
-            near = process.extract(quoted, self._keys, scorer=fuzz.token_set_ratio, score_cutoff=TITLE_MIN, limit=5)
-            hits = [key for key, _, _ in near if titles_match(quoted, key)]
-            if hits:
-                return self._by_title[hits[0]], Span(match.start(), match.end(), hits[0])
-        return [], None
-
-    def unmatched(self, text: str) -> Span | None:
-        """A quoted phrase of five words or more that reads as a title and is none of the catalog's (``find``
-        found nothing): a paper asked for by a title the knowledge does not hold."""
-        for match in _QUOTED.finditer(text):
-            said = next(g for g in match.groups() if g).strip()
-            if len(fold(said).split()) >= 5:
-                return Span(match.start(), match.end(), said)
-        return None
-
-
-    def _own_head(self, head: str) -> bool:
-        """'Experts, Errors, and Context' is that paper's; 'Multilingual Neural Machine Translation', which other
-        papers say too, is a topic (as with system names)."""
-        if head not in self._head_own:
-            if self._folded is None:
-                self._folded = [f" {fold(text)} " for text in self._texts]
-            used = sum(f" {head} " in text for text in self._folded)
-            self._head_own[head] = used <= len(self._by_head[head]) + 1
-        return self._head_own[head]
-
-
-def _locate(text: str, key: str) -> Span:
-    """The span of ``text`` whose folded words are ``key`` (folding changes offsets, so walk words)."""
-    words = list(re.finditer(r"[^\W_]+", text))
-    n = len(key.split())
-    for i in range(len(words) - n + 1):
-        if fold(text[words[i].start():words[i + n - 1].end()]) == key:
-            return Span(words[i].start(), words[i + n - 1].end(), key)
-    return Span(0, len(text), key)
-
-
 def channel(text: str) -> str | None:
     match = _CHANNEL.search(text)
     if not match:
@@ -380,3 +236,20 @@ def limit(text: str) -> int | None:
         return None
     value = next(g for g in match.groups() if g).lower()
     return _NUMBERS.get(value) or int(value)
+
+
+_PURPOSE = re.compile(r"\b(?:about|regarding|re|concerning|for|on|to discuss|to talk about|inviting \w+ to|"
+                      r"invite \w+ to|pour|concernant|au sujet de)\b\s+(.*)$", re.I | re.S)
+_CHANNEL_WORDS = re.compile(r"\b(?:via|by|over|on|through)?\s*(?:linked\s?in|whats\s?app|telegram|e-?mail|mail)"
+                            r"(?:\s+(?:message|note|dm))?\b|\b(?:in|en)\s+(?:french|english|german|spanish|italian|"
+                            r"fran[cç]ais|anglais)\b|,?\s*\b(?:warm|formal|friendly)\s+tone\b", re.I)
+
+
+def purpose(rest: str) -> str:
+    """What a draft is about, in the user's words: 'a research lead role for our chat models'."""
+    text = _CHANNEL_WORDS.sub(" ", rest)
+    match = _PURPOSE.search(text)
+    purpose = match.group(1) if match else ""
+    purpose = (sentences(purpose) or [""])[0]  # "... role on our team. Can you write one?": the role, not the ask
+    purpose = re.sub(r"\b(?:please|pls|plz|thanks|thank you|thx)\b", " ", purpose, flags=re.I)
+    return re.sub(r"\s+", " ", purpose).strip(" .?!,;:—-")
