@@ -157,6 +157,8 @@ def count(kb, person: Candidate, request: Request) -> Answer:
         venues = []  # "13 papers at EMNLP", not "…, most at EMNLP (13)"
     text = f"{person.name} has {len(pool)} paper{'s' * (len(pool) != 1)}{_filters(request)} in the knowledge base"
     text += f", most at {_name_list([f'{v} ({n})' for v, n in venues])}." if venues else "."
+    if not pool:  # none of them: out of how many
+        text = text[:-1] + f" (of the {len(person.paper_ids)} they have here)."
     return answer(text, pool[:5], [person.id], "count", ranked=[p.id for p in pool])
 
 

@@ -61,6 +61,8 @@ class Conversation(BaseModel):
     listed_papers: list[str] = Field(default_factory=list, description="The papers of the last list of papers "
                                                                         "shown, in order: 'the third one'.")
     approved: list[Draft] = Field(default_factory=list, description="Approved drafts, newest last.")
+    asked: dict | None = Field(default=None, description="The question just answered (its operation and filters), "
+                                                          "as JSON: 'and X?' asks it of X.")
 
     def remember(self, role: str, text: str, keep: int = 12) -> None:
         """Adds a turn and forgets the oldest beyond ``keep``."""

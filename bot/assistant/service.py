@@ -9,7 +9,7 @@ from typing import AsyncIterator
 
 from bot.assistant.drafting import OFFLINE_LANGUAGES, Company, DraftPlan, render, toned
 from bot.assistant.finder import find_candidates
-from bot.assistant.followups import narrowed, option_picked, pointed, remember_lists
+from bot.assistant.followups import asked_again, narrowed, option_picked, pointed, remember_lists
 from bot.assistant.protocol import OFFLINE_LABEL, CandidateHit, Conversation, Revision
 from bot.assistant.understand.model import ModelParser, describe
 from bot.assistant.understand.offline import OfflineParser
@@ -150,7 +150,7 @@ class Assistant:
         request = self.parser.parse(message, has_draft=bool(conversation and conversation.draft),
                                     remembered=bool(conversation and conversation.candidate_id),
                                     focused=bool(conversation and conversation.focused))
-        return narrowed(request, message, conversation)
+        return asked_again(self.kb, narrowed(request, message, conversation), message, conversation)
 
     def _picked(self, message: str, options: list[str]) -> str | None:
         """The person a reply to "which one?" picks: a number from the list, or a name."""

@@ -828,6 +828,27 @@ def test_which_of_a_persons_papers_with_a_verb_for_one_asks_for_the_one(assistan
     assert answer.text.startswith(f"The closest of {name}'s papers to what you describe is")
 
 
+def test_a_word_of_the_description_does_not_make_it_a_request_for_many(assistant, full_kb):
+    # "without any explicit segmentation" describes the one paper; "any papers" would ask for more.
+    answer = assistant.ask("Kyunghyun Cho had a paper on translating at the character level without any explicit "
+                           "segmentation — which one?")
+    top = full_kb.catalog.papers[cited(answer)[0]]
+    assert "character-level" in top.title.lower() and "kyunghyun-cho" in top.author_ids
+    assert answer.text.startswith("The closest of Kyunghyun Cho's papers to what you describe is")
+    assert not assistant.understand("Does Kyunghyun Cho have any papers on the paper of Nematus?").single
+
+
+def test_a_system_named_by_one_plain_word_is_that_paper_when_nobody_else_uses_the_word(assistant, full_kb):
+    nematus = next(p for p in full_kb.catalog.papers.values() if p.title.startswith("Nematus:"))
+    who = assistant.ask("Who wrote Nematus?")
+    assert who.intent == "title" and cited(who) == [nematus.id]
+    assert all(name in who.text for name in nematus.authors)
+    # ... a person's name is not a system's ("Pearl: …" aside, Pearl Pu is a person), nor a word in lower case
+    pearl = assistant.ask("What has Pearl Pu published?")
+    assert pearl.candidate_ids == ["pearl-pu"] and pearl.intent == "papers"
+    assert assistant.understand("who has worked on nematus-style toolkits for translation?").op == "find"
+
+
 def test_a_framing_verb_is_not_searched_as_the_work(assistant):
     from bot.knowledge.retrieve import clean_query
 
@@ -920,3 +941,41 @@ def test_a_number_of_papers_asked_is_how_many_are_listed(assistant, full_kb, que
 def test_where_someone_is_based_is_their_affiliation(assistant, question):
     answer = assistant.ask(question)
     assert answer.intent == "dossier" and "affiliation" in answer.text.lower() and answer.candidate_ids == [LIU]
+
+
+def test_and_someone_else_asks_the_question_just_answered_of_them(assistant, full_kb):
+    conversation = Conversation()
+    first = assistant.ask("How many papers does Lemao Liu have?", conversation)
+    assert first.intent == "count" and first.candidate_ids == ["lemao-liu"]
+    for say in ("and Shujian Huang?", "what about Orhan Firat, then?", "same for Matt Post please"):
+        again = assistant.ask(say, conversation)
+        person = full_kb.catalog.candidates[again.candidate_ids[0]]
+        assert again.intent == "count" and person.name in say
+        assert f"has {len(person.paper_ids)} papers" in again.text
+    # a name that fits several asks which, and the pick answers the same question
+    which = assistant.ask("and Huang?", conversation)
+    assert which.status == "clarify" and "shujian-huang" in which.clarify
+    picked = assistant.ask("Shujian Huang", conversation)
+    assert picked.intent == "count" and picked.candidate_ids == ["shujian-huang"]
+    # a name nobody has is said to be unknown, never answered about the person before
+    nobody = assistant.ask("and Zorblatt Quennell?", conversation)
+    assert nobody.status == "not_found" and "Zorblatt Quennell" in nobody.text and not nobody.citations
+    assert "Shujian" not in nobody.text and "Lemao" not in nobody.text
+
+
+def test_after_a_search_for_people_the_topic_carries_to_a_question_on_it(assistant, full_kb):
+    conversation = Conversation()
+    found = assistant.ask("Who has worked on simultaneous translation?", conversation)
+    assert found.intent == "find" and found.status == "answered"
+    on_it = assistant.ask("what about Lemao Liu — how many does he have on it?", conversation)
+    assert on_it.intent == "count" and on_it.candidate_ids == ["lemao-liu"]
+    n = int(re.search(r"has (\d+) papers? on simultaneous translation", on_it.text).group(1))
+    assert 0 < n < len(full_kb.catalog.candidates["lemao-liu"].paper_ids)
+    assert all("simultaneous" in full_kb.catalog.papers[p].text().lower() for p in cited(on_it))
+    listed = assistant.ask("and Kyunghyun Cho?", conversation)  # the count's question, of him
+    assert listed.intent == "count" and listed.candidate_ids == ["kyunghyun-cho"]
+    none = assistant.ask("Lemao Liu's papers on word-level autocompletion", conversation)
+    assert none.status == "answered"
+    zero = assistant.ask("how many does Pascale Fung have on it?", conversation)
+    assert zero.intent == "count" and re.search(r"has 0 papers on word-level autocompletion.*\(of the \d+ they "
+                                                r"have here\)", zero.text)

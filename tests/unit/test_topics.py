@@ -59,6 +59,10 @@ def test_a_compound_is_one_term_and_spellings_are_one_word():
     # a gloss's "i.e." and "e.g." are framing, not a letter of the topic
     ("who works on grapheme-to-phoneme conversion, i.e. pronunciation?", "grapheme-to-phoneme conversion pronunciation"),
     ("anyone on morphological tagging, e.g. for Finnish?", "morphological tagging Finnish"),
+    # where the people are looked for, and "which one", frame the question
+    ("Who in the database has worked on sign language translation?", "sign language translation"),
+    ("anyone in our system on morphological tagging?", "morphological tagging"),
+    ("her paper on tagging Finnish verbs, which one?", "tagging Finnish verbs"),
 ])
 def test_a_framing_word_that_begins_a_term_of_the_field_stays_in_the_topic(message, topic):
     from bot.assistant.understand.frames import topic_of

@@ -9,13 +9,14 @@ from bot.knowledge.french import is_french
 
 # Words that frame a request but say nothing about the work it is about.
 _FRAME = re.compile(
-    r"(?<![\w-])(?:i\.\s?e\.|e\.\s?g\.|etc\.|(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
+    r"(?<![\w-])(?:i\.\s?e\.|e\.\s?g\.|etc\.|(?:which|that|this|the) one|"
+    r"(?:in|from|across) (?:the|our|your|this) (?:database|system|list|records|spreadsheet|directory|crm)|(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
     r"(?:a|the|our|this|that|new)\s+(?:role|position|job|opening|team)s?|build|builds|building|lead|leads|leading|"
     r"roles?(?!\s+label)|positions?|well|hire|hiring|hired|recruit|recruiting|"
     r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
     r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
     r"theirs|hers|ours|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|other|"
-    r"others|of|by|"
+    r"others|same|then|of|by|"
     r"from|in|on|at|to|for|with|about|around|regarding|related|relating|concerning|touch|touching|deal|deals|"
     r"dealing|also|else|please|pls|plz|thanks|thank|list|show|give|tell|find|get|pull|see|look|looking|"
     r"need|want|like|know|let|screen|screening|paper|papers|papres|paers|publication|publications|article|"

@@ -221,11 +221,16 @@ _SINGLE = re.compile(r"\bpaper\b(?!s)(?![’']s\b)|\bwhich one\b|\b(?:what(?:'s|
 _ONE_OF_THE_PAPERS = re.compile(r"\bwhich of\b.{0,60}?\bpapers\s+(?:is|was|has|does|\w+[^su\W]s)\b", re.I)
 
 
+# More than one asked for: "list …", "all (of) her papers", "every paper", "any papers", not "any explicit segmentation".
+_MANY = re.compile(r"\blist\b|\b(?:all|every|any)\b(?:\s+(?:of|the|his|her|their|its|\w+['’]s)){0,2}\s+"
+                   r"(?:papers?|publications?|works?|articles?)\b|\ball of (?:them|it)\b", re.I)
+
+
 def single(text: str) -> bool:
     """Whether a message asks for one paper rather than a list ("papers on …", "all of …", "any …" ask for more)."""
     if _ONE_OF_THE_PAPERS.search(text):
         return True
-    if not _SINGLE.search(text) or re.search(r"\b(?:all|every|list|any)\b", text, re.I):
+    if not _SINGLE.search(text) or _MANY.search(text):
         return False
     return not re.search(r"\bpapers\b", text, re.I) or bool(re.search(r"\bwhich one\b|\bone of\b", text, re.I))
 

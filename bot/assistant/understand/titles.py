@@ -36,6 +36,13 @@ def system_name(title: str) -> str | None:
     return head if named or match.group(2) else None
 
 
+def _plain_name(title: str) -> str | None:
+    """A system named by one capitalised word before the title's colon ("Nematus: a Toolkit for …"): a name only
+    where the corpus uses the word for that paper alone (see TitleIndex._name_patterns)."""
+    head = title.split(":", 1)[0].strip() if ":" in title else ""
+    return head if re.fullmatch(r"[A-Z][a-z]{3,}", head) else None
+
+
 class TitleIndex:
     """Titles of the catalog, found in a message exactly (folded) or, inside quotes, fuzzily; and the names
     titles give their systems, found written as the title writes them."""
@@ -51,10 +58,12 @@ class TitleIndex:
             head = fold(paper.title.split(":", 1)[0]) if ":" in paper.title else ""
             if len(head.split()) >= 2:
                 self._by_head.setdefault(head, []).append(paper.id)
-            if name := system_name(paper.title):
+            if name := system_name(paper.title) or _plain_name(paper.title):
                 self._by_name.setdefault(name, []).append(paper.id)
         self._keys = sorted(self._by_title, key=len, reverse=True)
         self._texts = [p.text() for p in papers]
+        # A plain word is a name only as the title writes it, and never when it is a person's ("Pearl: …", Pearl Pu).
+        self._people_words = {w.lower() for paper in papers for author in paper.authors for w in author.split()}
         self._names = self._name_patterns(self._texts)
         self._folded: list[str] | None = None  # the texts folded, on first need
         self._head_own: dict[str, bool] = {}
@@ -81,7 +90,10 @@ class TitleIndex:
                 bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.I)) for text in texts)
             if used > len(self._by_name[name]) + 1:
                 continue  # used by other papers ("chit-chat models like DialoGPT")
-            if word in lower:
+            plain = name == _plain_name(f"{name}:")
+            if plain and word in self._people_words:
+                continue
+            if word in lower or plain:
                 exact[name] = name
             else:
                 folded.setdefault(name.lower(), name)
