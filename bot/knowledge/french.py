@@ -41,6 +41,11 @@ PHRASES = {
     "systèmes de dialogue": "dialogue systems", "agent conversationnel": "conversational agent",
     "agents conversationnels": "conversational agents", "à faibles ressources": "low-resource",
     "faibles ressources": "low-resource", "peu dotées": "low-resource", "peu dotée": "low-resource",
+    "langues peu dotées": "low-resource languages", "langue peu dotée": "low-resource language",
+    "langues à faibles ressources": "low-resource languages", "non supervisé": "unsupervised",
+    "non supervisée": "unsupervised", "non supervisés": "unsupervised", "non supervisées": "unsupervised",
+    "orienté tâche": "task-oriented", "orientés tâche": "task-oriented", "orientée tâche": "task-oriented",
+    "orientées tâche": "task-oriented", "orientés tâches": "task-oriented", "orienté tâches": "task-oriented",
     "sans référence": "reference-free", "sans supervision": "unsupervised",
     "estimation de la qualité": "quality estimation", "estimation de qualité": "quality estimation",
     "post-édition": "post-editing", "base de connaissances": "knowledge base",
@@ -168,12 +173,25 @@ def to_english(text: str, vocabulary: set[str]) -> str:
         spans = [(m.start(), m.end(), _PHRASE_OUT[m.group()]) for m in _PHRASE.finditer(folded)]
     words: list[str] = []
     position = 0
+    after_phrase = False
     for start, end, english in spans + [(len(joined), len(joined), "")]:
-        words += [_word(w, vocabulary) for w in _WORD.findall(joined[position:start])]
-        if english:
+        between = [_word(w, vocabulary) for w in _WORD.findall(joined[position:start])]
+        # French puts an adjective after the term it qualifies: "traduction automatique multimodale" is
+        # "multimodal machine translation".
+        if after_phrase and between and _ADJECTIVE.search(between[0]) and " " not in between[0]:
+            words.insert(len(words) - 1, between.pop(0))
+        words += between
+        if english and after_phrase and not between and _ADJECTIVE.search(english) and " " not in english:
+            words.insert(len(words) - 1, english)  # "… neuronale non supervisée": "unsupervised neural …"
+        elif english:
             words.append(english)
+        after_phrase = bool(english)
         position = end
     return re.sub(r"\s+", " ", " ".join(w for w in words if w)).strip()
+
+
+# English adjective endings: the word a French term is followed by, when it reads as one, qualifies the term.
+_ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ual|ary|less|able|ible|ed|wise|-to-end|-level|-resource|-aware|-free)$")
 
 
 def translated_share(text: str, vocabulary: set[str]) -> float:

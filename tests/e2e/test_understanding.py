@@ -979,3 +979,10 @@ def test_after_a_search_for_people_the_topic_carries_to_a_question_on_it(assista
     zero = assistant.ask("how many does Pascale Fung have on it?", conversation)
     assert zero.intent == "count" and re.search(r"has 0 papers on word-level autocompletion.*\(of the \d+ they "
                                                 r"have here\)", zero.text)
+
+
+def test_a_year_said_with_since_or_until_leaves_no_word_in_the_topic(assistant):
+    since = assistant.understand("Has Chengqing Zong written on cross-lingual summarization since 2020?")
+    assert since.topic == "cross-lingual summarization" and since.year_from == 2020
+    until = assistant.understand("Lemao Liu's papers on translation memory until 2021")
+    assert until.topic == "translation memory" and until.year_to == 2021

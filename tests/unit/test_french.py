@@ -8,7 +8,19 @@ VOCABULARY = {"ontology", "quality", "conversational", "generative", "vocabulary
 def test_field_terms_are_translated_longest_first_and_names_kept():
     text = to_english("Quels travaux de Marie Curie portent sur la traduction automatique neuronale à faibles "
                       "ressources ?", VOCABULARY)
-    assert text == "Marie Curie neural machine translation low-resource"
+    assert text == "Marie Curie low-resource neural machine translation"
+
+
+def test_an_adjective_after_the_term_it_qualifies_comes_before_it_in_english():
+    # French puts it after: "traduction automatique multimodale" is "multimodal machine translation".
+    assert to_english("la traduction automatique multimodale", {"multimodal"}) == "multimodal machine translation"
+    assert to_english("les modèles de langue multilingues", {"multilingual"}) == "multilingual language models"
+    assert to_english("traduction de la parole de bout en bout", set()) == "end-to-end speech translation"
+    assert to_english("les systèmes de dialogue orientés tâche", set()) == "task-oriented dialogue systems"
+    assert to_english("traduction automatique neuronale non supervisée", set()) == \
+        "unsupervised neural machine translation"
+    # a noun after the term is no adjective of it
+    assert to_english("traduction automatique de Marie Curie", set()) == "machine translation Marie Curie"
 
 
 def test_regular_endings_map_to_words_the_corpus_uses_and_nothing_else():

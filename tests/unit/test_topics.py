@@ -63,6 +63,7 @@ def test_a_compound_is_one_term_and_spellings_are_one_word():
     ("Who in the database has worked on sign language translation?", "sign language translation"),
     ("anyone in our system on morphological tagging?", "morphological tagging"),
     ("her paper on tagging Finnish verbs, which one?", "tagging Finnish verbs"),
+    ("just the ones on parsing", "parsing"),
 ])
 def test_a_framing_word_that_begins_a_term_of_the_field_stays_in_the_topic(message, topic):
     from bot.assistant.understand.frames import topic_of

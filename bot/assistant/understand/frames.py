@@ -16,7 +16,7 @@ _FRAME = re.compile(
     r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"
     r"can|could|would|will|should|shall|may|might|must|you|your|yours|me|my|i|i'm|we|our|us|they|them|their|"
     r"theirs|hers|ours|he|she|his|her|him|it|its|this|that|these|those|there|here|the|a|an|any|all|every|each|some|other|"
-    r"others|same|then|of|by|"
+    r"others|same|then|ones|of|by|since|until|till|"
     r"from|in|on|at|to|for|with|about|around|regarding|related|relating|concerning|touch|touching|deal|deals|"
     r"dealing|also|else|please|pls|plz|thanks|thank|list|show|give|tell|find|get|pull|see|look|looking|"
     r"need|want|like|know|let|screen|screening|paper|papers|papres|paers|publication|publications|article|"
