@@ -92,14 +92,22 @@ def _closest(person: Candidate, paper: Paper, filters: str = "") -> str:
     return f"The closest of {person.name}'s papers{filters} to what you describe is {_ref(paper)} ({_where(paper)}) [1]"
 
 
+_ORDER = {False: "newest first", True: "oldest first"}
+
+
 def papers(kb, person: Candidate, request: Request) -> Answer:
     pool = filtered(kb, person.id, request)
     if not pool:
         return nothing_for(kb, person, request, "papers")
+    oldest = request.order == "oldest"
     if request.topic:
         chosen, ranked, holds = on_topic(kb, person, request, pool)
         if not holds:
             return nothing_for(kb, person, request, "papers")
+        if request.order and not request.single:  # "her papers on X, oldest first": by year, not by closeness
+            chosen = sorted(chosen, key=lambda p: (p.year or 0) if oldest else -(p.year or 0))
+            text = f"{person.name}'s papers{_filters(request)}: {len(chosen)} in the knowledge base, {_ORDER[oldest]}.\n"
+            return answer(text + _listing(chosen), chosen, [person.id], "papers", ranked=ranked)
         top = chosen[0]
         if request.single and described(request.topic):  # "which paper of theirs did …?": the one, then the next
             text = (_closest(person, top, _filters(request.model_copy(update={'topic': ''})))
@@ -112,9 +120,10 @@ def papers(kb, person: Candidate, request: Request) -> Answer:
             if len(chosen) > 1:
                 text += "\nAlso on it:\n" + _listing(chosen[1:], 2)
         return answer(text, chosen, [person.id], "papers", ranked=ranked)
+    pool = pool[::-1] if oldest else pool
     shown = pool[:min(LIST_MAX, request.limit or LIST_MAX)]  # "give me 3 papers by X": three, newest first
     more = f"\n… and {len(pool) - len(shown)} more." if len(pool) > len(shown) else ""
-    text = f"{person.name}'s papers{_filters(request)}: {len(pool)} in the knowledge base, newest first.\n"
+    text = f"{person.name}'s papers{_filters(request)}: {len(pool)} in the knowledge base, {_ORDER[oldest]}.\n"
     return answer(text + _listing(shown) + more, shown, [person.id], "papers")
 
 

@@ -146,7 +146,7 @@ class Assistant:
         if self._model_parser is not None:
             request = self._model_parser.parse(message, describe(conversation))
             if request is not None:
-                return request
+                return asked_again(self.kb, request, message, conversation)
         request = self.parser.parse(message, has_draft=bool(conversation and conversation.draft),
                                     remembered=bool(conversation and conversation.candidate_id),
                                     focused=bool(conversation and conversation.focused))

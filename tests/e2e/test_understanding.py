@@ -986,3 +986,21 @@ def test_a_year_said_with_since_or_until_leaves_no_word_in_the_topic(assistant):
     assert since.topic == "cross-lingual summarization" and since.year_from == 2020
     until = assistant.understand("Lemao Liu's papers on translation memory until 2021")
     assert until.topic == "translation memory" and until.year_to == 2021
+
+
+@pytest.mark.parametrize("text, wanted", [("List everything Alexandra Birch has written, oldest first", "oldest"),
+                                          ("Lemao Liu's papers in chronological order", "oldest"),
+                                          ("Matt Post's papers, sorted by year", "oldest"),
+                                          ("Matt Post's papers in reverse chronological order", "newest")])
+def test_a_list_asked_in_an_order_is_listed_in_it(assistant, full_kb, text, wanted):
+    answer = assistant.ask(text)
+    years = [full_kb.catalog.papers[p].year for p in cited(answer)]
+    assert answer.intent == "papers" and f"{wanted} first" in answer.text and len(years) > 3
+    assert years == sorted(years, reverse=wanted == "newest")
+
+
+def test_a_persons_papers_on_a_topic_oldest_first_are_listed_by_year(assistant, full_kb):
+    answer = assistant.ask("Minlie Huang's papers on emotional support, oldest first")
+    years = [full_kb.catalog.papers[p].year for p in cited(answer)]
+    assert answer.intent == "papers" and "oldest first" in answer.text and len(years) >= 2 and years == sorted(years)
+    assert all("emotional support" in full_kb.catalog.papers[p].text().lower() for p in cited(answer))

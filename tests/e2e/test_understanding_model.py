@@ -108,3 +108,27 @@ def test_find_by_terms_that_only_half_match_the_corpus_still_finds_nobody(api, f
     api.reply(_finding("folding proteins", "protein structure prediction"))
     answer = assistant.execute(reading_assistant(full_kb, api.base_url).understand("Who has worked on folding proteins?"))
     assert answer.status == "not_found" and not answer.candidate_ids
+
+
+def test_and_someone_else_asks_the_last_question_again_whatever_the_model_makes_of_it(api, full_kb):
+    # The model is told the question just answered; if it still reads "and X?" as X's profile, the conversation
+    # asks the count again, of X.
+    from bot.assistant.protocol import Conversation
+
+    assistant = reading_assistant(full_kb, api.base_url)
+    conversation = Conversation()
+    api.reply(json.dumps({"op": "count", "people": ["Hermann Ney"]}))
+    first = assistant.ask("How many papers does Hermann Ney have?", conversation)
+    assert first.intent == "count"
+    api.reply(json.dumps({"op": "profile", "people": ["Tie-Yan Liu"]}))
+    again = assistant.ask("and Tie-Yan Liu?", conversation)
+    assert again.intent == "count" and again.candidate_ids == ["tie-yan-liu"]
+    parses = [r for r in api.requests if "Operations:" in r["messages"][0]["content"]]
+    assert '"last_question": {"op": "count"}' in parses[-1]["messages"][-1]["content"]
+
+
+def test_the_model_may_ask_for_a_list_oldest_first(api, full_kb):
+    api.reply(json.dumps({"op": "papers", "people": ["Hermann Ney"], "order": "oldest"}))
+    answer = reading_assistant(full_kb, api.base_url).ask("Hermann Ney's work from the start")
+    years = [full_kb.catalog.papers[c.paper.id].year for c in answer.citations]
+    assert answer.intent == "papers" and "oldest first" in answer.text and years == sorted(years)

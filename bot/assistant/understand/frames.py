@@ -10,7 +10,9 @@ from bot.knowledge.french import is_french
 # Words that frame a request but say nothing about the work it is about.
 _FRAME = re.compile(
     r"(?<![\w-])(?:i\.\s?e\.|e\.\s?g\.|etc\.|(?:which|that|this|the) one|"
-    r"(?:in|from|across) (?:the|our|your|this) (?:database|system|list|records|spreadsheet|directory|crm)|(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
+    r"(?:in|from|across) (?:the|our|your|this) (?:database|system|list|records|spreadsheet|directory|crm)|"
+    r"in (?:reverse )?chronological order|(?:reverse )?chronologically|(?:sorted |ordered )?by (?:publication )?"
+    r"(?:year|date)|ascending|descending|(?:can|could|may|should|shall|do|would) (?:i|we) (?:ask|inquire)|(?:like|want) to ask|"
     r"(?:a|the|our|this|that|new)\s+(?:role|position|job|opening|team)s?|build|builds|building|lead|leads|leading|"
     r"roles?(?!\s+label)|positions?|well|hire|hiring|hired|recruit|recruiting|"
     r"which|what|who|whom|whose|where|when|why|how|is|are|was|were|be|been|do|does|did|has|have|had|"

@@ -49,6 +49,7 @@ class ParsedRequest(BaseModel):
     venue: str | None = None
     aspect: Aspect | None = None
     limit: int | None = None
+    order: typing.Literal["newest", "oldest"] | None = None
     single: bool = Field(default=False, description="One paper is asked for, not a list.")
     field: DossierField | None = None
     channel: Channel | None = None
@@ -123,4 +124,6 @@ def describe(conversation) -> str:
         facts["papers_shown"] = conversation.last_paper_ids[:3]
     if conversation.draft is not None:
         facts["draft_in_progress"] = True
+    if conversation.asked:  # "and X?" asks it again
+        facts["last_question"] = {k: v for k, v in conversation.asked.items() if k in ("op", "topic") and v}
     return json.dumps(facts)

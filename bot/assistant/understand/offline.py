@@ -150,7 +150,8 @@ class OfflineParser:
             year_from=low, year_to=high,
             venue=venue,
             paper_id=title_ids[0] if title_ids else None, channel=slots.channel(rest), language=slots.language(rest),
-            tone=slots.tone(rest), limit=slots.limit(rest), aspect=slots.aspect(rest), single=slots.single(rest),
+            tone=slots.tone(rest), limit=slots.limit(rest), order=slots.order(rest), aspect=slots.aspect(rest),
+            single=slots.single(rest),
         )
         if counted and request.limit is None:
             request.limit = slots.limit(counted.group())
@@ -269,6 +270,8 @@ class OfflineParser:
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
         if request.unheld and op in ("latest", "oldest"):
             op = "papers"  # "their most cited paper": not the newest; the list, with what we cannot rank by said
+        if request.order and op in ("latest", "oldest") and not request.limit:
+            op = "papers"  # "everything X wrote, oldest first": the list in that order, not the one oldest paper
         if op == "profile" and request.topic and re.search(r"\b(?:on|about|regarding|related to)\s+TOPIC\b|"
                                                           r"\bTOPIC\s+(?:work|papers?|research|publications?|articles?)\b",
                                                           framed):

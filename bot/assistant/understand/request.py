@@ -60,6 +60,9 @@ class Request(BaseModel):
     title: str = Field(default="", description="A title the message quotes that no paper here has.")
     aspect: Aspect | None = Field(default=None, description="What is asked about one paper.")
     limit: int | None = Field(default=None, description="How many results at most.")
+    order: Literal["newest", "oldest"] | None = Field(default=None, description="The order a list of papers is "
+                                                      "asked in ('oldest first', 'in chronological order'); newest "
+                                                      "first, or by relevance to a topic, otherwise.")
     single: bool = Field(default=False, description="One paper is asked for ('which paper …?', 'what is it "
                                                     "called?'), not a list.")
     field: DossierField | None = Field(default=None, description="The dossier field asked for.")

@@ -235,6 +235,21 @@ def single(text: str) -> bool:
     return not re.search(r"\bpapers\b", text, re.I) or bool(re.search(r"\bwhich one\b|\bone of\b", text, re.I))
 
 
+# A list asked in an order: "oldest first", "from the earliest", "in chronological order", "newest first".
+_OLDEST_FIRST = re.compile(r"\b(?:oldest|earliest|first)[- ](?:first|to (?:the )?(?:newest|latest|most recent))\b|"
+                           r"\bfrom (?:the )?(?:oldest|earliest)\b|\bchronologic(?:al)?(?:ally)?\b|"
+                           r"\b(?:sorted|ordered) by (?:publication )?(?:year|date)\b|\bascending\b", re.I)
+_NEWEST_FIRST = re.compile(r"\b(?:newest|latest|most recent)[- ]first\b|\breverse chronologic\w*|"
+                           r"\bfrom (?:the )?(?:newest|latest|most recent)\b|\bdescending\b", re.I)
+
+
+def order(text: str) -> str | None:
+    """The order a list is asked in: "oldest" ("oldest first", "in chronological order"), "newest" or None."""
+    if _NEWEST_FIRST.search(text):
+        return "newest"
+    return "oldest" if _OLDEST_FIRST.search(text) else None
+
+
 def limit(text: str) -> int | None:
     match = _LIMIT.search(text) or PEOPLE_COUNT.search(text)
     if not match:
