@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Callable
 
 from bot.assistant.affinity import QUESTION_WEIGHTS, RELEVANT, TopicScores, relevance
 from bot.assistant.protocol import CandidateHit
 from bot.assistant.topics import says, terms_of
-from bot.models import Citation
+from bot.models import Citation, Paper
 
 # Words that frame a "who has worked on X" question; left in, they match every paper's abstract.
 _FRAME = re.compile(r"\b(?:which|who|whom|candidates?|people|persons?|researchers?|experts?|specialists?|anyone|someone|have|has|had|"
@@ -80,10 +81,12 @@ def _scored(kb, texts: list[str], pool: int, floor: float = FLOOR) -> list:
     return sorted(best.values(), key=lambda s: (-s.probability, -s.dense, s.paper_id))
 
 
-def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms: str = "") -> list[CandidateHit]:
+def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms: str = "",
+                    keep: Callable[[Paper], bool] | None = None) -> list[CandidateHit]:
     """Candidates with at least one paper on the topic, by the expected number of their papers on it.
 
     ``terms``: a model's technical words for the topic; a paper counts as on the topic by either text.
+    ``keep``: which papers count at all ("in 2023", "at EMNLP"); every one when None.
     Ids that merge several people who share a name are left out: nobody can be contacted under them.
     """
     topic = search_text(kb, topic)
@@ -97,7 +100,8 @@ def find_candidates(kb, topic: str, k: int = 10, pool: int | None = None, terms:
     floor = 0.0 if named else FLOOR  # a paper that says a term counts below the floor too
     for scored in _scored(kb, texts, pool or kb.settings.search.expert_pool, floor):  # most relevant first
         paper = kb.catalog.papers.get(scored.paper_id)
-        if paper is None or scored.probability < FLOOR and not says(kb, scored.paper_id, named):
+        if paper is None or scored.probability < FLOOR and not says(kb, scored.paper_id, named) \
+                or keep is not None and not keep(paper):
             continue
         if scored.probability < RELEVANT and says(kb, paper.id, named):
             # A paper that says the topic in so many words is on it, whatever the embedder makes of the rest

@@ -54,7 +54,9 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
             return ops.answer("On what topic? Name the work or the role: “Who has worked on speech translation?”",
                               [], [], "find", status="clarify")
         wanted = min(request.limit or 10, 10)  # "three people who …"; ten at most, as the list shows
-        hits = assistant.find(request.topic or "", wanted + len(request.people), request.terms)
+        # "in 2023", "at EMNLP": only those papers count
+        keep = (lambda paper: ops.within(paper, request)) if request.years != (None, None) or request.venue else None
+        hits = assistant.find(request.topic or "", wanted + len(request.people), request.terms, keep)
         return found(kb, request, [h for h in hits if h.candidate.id not in request.people][:wanted])  # "besides X"
     if op == "title" or (op == "fact" and request.paper_id):
         paper = kb.catalog.papers.get(request.paper_id or "")
@@ -144,7 +146,7 @@ def topic_answer(kb, request: Request) -> Answer:
 
 
 def found(kb, request: Request, hits: list[CandidateHit]) -> Answer:
-    topic = request.topic or "that"
+    topic = (request.topic or "that") + ops._filters(request.model_copy(update={"topic": ""}))
     if not hits:
         return ops.answer(f"Nobody in the knowledge base has worked on {topic}: no paper here is about it.", [], [],
                           "find", status="not_found", ranked=[])

@@ -200,10 +200,10 @@ class Assistant:
         conversation.focused = bool(answer.citations) and (
             request.op in ("fact", "title", "latest", "oldest") or request.op == "papers" and bool(request.topic))
 
-    def find(self, topic: str, k: int = 10, terms: str = "") -> list[CandidateHit]:
+    def find(self, topic: str, k: int = 10, terms: str = "", keep=None) -> list[CandidateHit]:
         """Candidates ranked for a topic (and a model's technical terms for it), each with the papers that justify
-        the rank."""
-        return find_candidates(self.kb, topic, k, terms=terms)
+        the rank; ``keep`` says which papers count ("in 2023", "at EMNLP")."""
+        return find_candidates(self.kb, topic, k, terms=terms, keep=keep)
 
     # -- drafting ----------------------------------------------------------------------------------------
     def draft(self, candidate: str, *, channel: str = "email", language: str | None = None, tone: str = "warm",

@@ -1004,3 +1004,24 @@ def test_a_persons_papers_on_a_topic_oldest_first_are_listed_by_year(assistant, 
     years = [full_kb.catalog.papers[p].year for p in cited(answer)]
     assert answer.intent == "papers" and "oldest first" in answer.text and len(years) >= 2 and years == sorted(years)
     assert all("emotional support" in full_kb.catalog.papers[p].text().lower() for p in cited(answer))
+
+
+def test_who_has_worked_on_a_topic_in_a_year_or_at_a_venue_counts_only_those_papers(assistant, full_kb):
+    answer = assistant.ask("Who wrote the most papers on speech translation in 2023?")
+    assert answer.intent == "find" and "speech translation in 2023" in answer.text
+    assert answer.citations and all(c.paper.year == 2023 for c in answer.citations)
+    there = assistant.ask("Who has published on simultaneous translation at ACL since 2022?")
+    assert there.intent == "find" and there.citations
+    assert all(c.paper.year >= 2022 and family(c.paper.venue) == "ACL" for c in there.citations)
+    counts = [int(n) for n in re.findall(r"— (\d+) matching paper", there.text)]
+    everything = assistant.ask("Who has published on simultaneous translation?")
+    assert max(counts) < max(int(n) for n in re.findall(r"— (\d+) matching paper", everything.text))
+
+
+def test_which_of_two_people_has_more_on_a_topic_ranks_them_on_it(assistant):
+    answer = assistant.ask("Between Lemao Liu and Shujian Huang, who has more papers on nearest neighbor machine "
+                           "translation?")
+    assert answer.intent == "fit" and set(answer.candidate_ids) == {"lemao-liu", "shujian-huang"}
+    assert "fit nearest neighbor machine translation" in answer.text
+    ranked = assistant.ask("Rank Matt Post, Philipp Koehn and Orhan Firat for a multilingual MT role")
+    assert ranked.intent == "fit" and len(ranked.candidate_ids) == 3 and "Rank" not in ranked.text

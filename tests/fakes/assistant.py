@@ -135,10 +135,11 @@ class FakeAssistant:
             yield word
         yield answer
 
-    def find(self, topic: str, k: int = 10, terms: str = "") -> list[CandidateHit]:
+    def find(self, topic: str, k: int = 10, terms: str = "", keep=None) -> list[CandidateHit]:
         hits = []
         for candidate in self.candidates.values():
-            evidence = [c for c in self._ranked(topic, self.papers_of(candidate.id), 3) if c.score > 0]
+            evidence = [c for c in self._ranked(topic, self.papers_of(candidate.id), 3)
+                        if c.score > 0 and (keep is None or keep(c.paper))]
             if evidence:
                 hits.append(CandidateHit(candidate=candidate, score=sum(c.score for c in evidence), evidence=evidence))
         hits.sort(key=lambda h: (-h.score, h.candidate.id))

@@ -50,6 +50,7 @@ _PAPER_PRONOUN = re.compile(r"\b(?:that|it|its|this|the paper|that one|this one|
 # "who else works on this?" asks for people on the topic; "who else is on that paper?" for its authors.
 _PEOPLE_ON_TOPIC = re.compile(r"\b(?:work\w*|experts?|specialists?|candidates?|researchers?|people|anyone|someone|somebody)\b",
                               re.I)
+_ASKS_WHO = re.compile(r"\W*(?:who|whom|which (?:researchers|people|candidates|authors|persons))\b", re.I)
 _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
                "draft", "fact"}
 
@@ -281,6 +282,8 @@ class OfflineParser:
         if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
                              or not named and not remembered):
             op = "papers"
+        if not named and op == "papers" and request.topic and not request.paper_id and _ASKS_WHO.match(frame):
+            op = "find"  # "who has published on X at ACL since 2022?": people, their papers there and then
         if named == 1 and request.people and request.aspect == "where" and op == "papers" and not (
                 request.topic or request.paper_id or request.title or request.venue):
             op = "venues"  # "Où publie X ?": where they publish, not their papers

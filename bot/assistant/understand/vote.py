@@ -62,7 +62,10 @@ CUES = {
                           r"pool|list|system|records?)\W*$|\bdo (?:we|you) (?:have|know)(?: (?:about|of))? PERSON\W*$",
                           re.I),
     "fit": re.compile(r"\b(?:fits?|compare|rank|better suited|best suited|suit|suitable|good match|match for|"
-                      r"who(?:'s| is) (?:the )?better)\b", re.I),
+                      r"who(?:'s| is) (?:the )?better)\b|"
+                      # two people named: "between X and Y, who has more papers on T?"
+                      r"(?=.*\bPERSON2\b).*\b(?:who|which (?:one )?of (?:them|the two|these))\b.*\b(?:more|most|better)\b",
+                      re.I),
     "find": re.compile(r"\b(?:who|anyone|someone|somebody|experts?|specialists?|researchers|candidates|people|authors|names|"
                        r"qui (?:a|ont|travaille|connaît)|chercheu(?:r|rs|se|ses)|candidat(?:e|s|es)?|personnes)\b",
                        re.I),
