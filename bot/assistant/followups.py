@@ -94,8 +94,9 @@ def narrowed(request: Request, message: str, conversation: Conversation | None) 
     return request.model_copy(update=kept) if kept else request
 
 
-# The questions "and X?" can ask again of someone else: about one person, or who has worked on a topic.
-_ASKED_AGAIN = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "dossier", "profile", "find"}
+# The questions "and X?" can ask again of someone else: about one person, who has worked on a topic, or a draft
+# ("same for X": the same message, channel, language, tone and purpose, to X).
+_ASKED_AGAIN = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "dossier", "profile", "find", "draft"}
 # What is left of "and X?", "what about X?", "how about X, then?", "same for X please" once the name is out.
 _ELLIPSIS = re.compile(r"\W*(?:(?:ok(?:ay)?|so|now|then|and|also|right|great|thanks)\W+)*(?:and|(?:and )?(?:what|how) "
                        r"about|(?:and )?(?:the )?same (?:for|with)|(?:and )?for|what of)\W*(?:then|please|too|as well)?"
@@ -104,6 +105,15 @@ _ELLIPSIS_NAME = re.compile(r".*?\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]*){1,3})
 # "… on it", "on that topic": the topic of the question just answered.
 _ON_IT = re.compile(r"\b(?:on|about|in)\s+(?:it|that|this|the same)(?:\s+(?:topic|subject|area|field|one))?\b"
                     r"(?!\s+(?:paper|article|publication|work))|\bon the topic\b", re.I)
+
+
+def _reads_as_a_name(kb, words: str) -> bool:
+    """Capitalised words that are a name, not a title-cased topic ("Machine Translation"): one of them is no word
+    of the papers."""
+    from bot.knowledge.retrieve import vocabulary
+
+    known = vocabulary(kb)
+    return any(word.lower() not in known for word in re.findall(r"[\w'’-]+", words))
 
 
 def asked_again(kb, request: Request, message: str, conversation: Conversation | None) -> Request:
@@ -116,29 +126,33 @@ def asked_again(kb, request: Request, message: str, conversation: Conversation |
     if asked.get("topic") and not request.topic and request.op in ("papers", "count", "latest", "oldest") \
             and _ON_IT.search(message):
         return request.model_copy(update={name: asked.get(name) or "" for name in ("topic", "query", "terms")})
+    again = {**asked, "op": "papers" if asked["op"] == "find" else asked["op"], "parser": request.parser}
+    # "and Zorblatt Quennell?": a name nobody here has is said to be unknown, never read as the person before (nor
+    # as a topic, nor as a revision of the draft to them)
+    unknown = _ELLIPSIS_NAME.fullmatch(message)
+    if not (request.people or request.options or request.unknown_name) and unknown \
+            and _ELLIPSIS.fullmatch(message[:unknown.start(1)] + message[unknown.end(1):]) \
+            and not kb.resolve(unknown.group(1)).mentions and _reads_as_a_name(kb, unknown.group(1)):
+        return Request.model_validate(again | {"people": [], "unknown_name": unknown.group(1)})
     others = request.topic or request.year_from or request.year_to or request.venue or request.paper_id
     if others or len(request.people) > 1:
         return request
-    again = {**asked, "op": "papers" if asked["op"] == "find" else asked["op"], "parser": request.parser}
     if len(request.people) == 1 or request.options or request.unknown_name:
         if not _ELLIPSIS.fullmatch(kb.resolve(message).remainder):
             return request
         return Request.model_validate(again | {name: getattr(request, name) for name in (
             "people", "options", "ambiguous_name", "unknown_name", "namesakes", "read_as")})
-    # "and Zorblatt Quennell?": a name nobody here has is said to be unknown, never read as the person before
-    unknown = _ELLIPSIS_NAME.fullmatch(message)
-    if unknown and _ELLIPSIS.fullmatch(message[:unknown.start(1)] + message[unknown.end(1):]):
-        return Request.model_validate(again | {"people": [], "unknown_name": unknown.group(1)})
     return request
 
 
 def remember_lists(conversation: Conversation, request: Request, answer: Answer, person: str | None) -> None:
     """What the answer showed that a follow-up can point into or narrow; ``person`` is whom it was about."""
-    if answer.status in ("answered", "not_found") and request.op in _ASKED_AGAIN and not request.unknown_name \
+    if answer.status in ("answered", "not_found", "draft") and request.op in _ASKED_AGAIN and not request.unknown_name \
             and (request.op == "find" or len(request.people) == 1):
         conversation.asked = request.model_dump(include={"op", "topic", "query", "terms", "year_from", "year_to",
-                                                         "venue", "limit", "single", "field"})
-    elif answer.status != "clarify":
+                                                         "venue", "limit", "order", "single", "field", "channel",
+                                                         "language", "tone", "purpose"})
+    elif answer.status != "clarify" and request.op != "revise":  # a revision keeps the draft asked for
         conversation.asked = None
     # "the second one": of the last list shown, people or papers; a profile's latest papers are no such list.
     if request.op == "find" and answer.status == "answered":

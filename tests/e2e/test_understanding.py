@@ -1025,3 +1025,20 @@ def test_which_of_two_people_has_more_on_a_topic_ranks_them_on_it(assistant):
     assert "fit nearest neighbor machine translation" in answer.text
     ranked = assistant.ask("Rank Matt Post, Philipp Koehn and Orhan Firat for a multilingual MT role")
     assert ranked.intent == "fit" and len(ranked.candidate_ids) == 3 and "Rank" not in ranked.text
+
+
+def test_the_same_draft_for_someone_else_is_theirs_and_a_name_nobody_has_gets_none(assistant, full_kb):
+    conversation = Conversation()
+    first = assistant.ask("Draft a LinkedIn message to Matt Post about our MT evaluation team", conversation)
+    assert first.status == "draft" and first.draft.channel == "linkedin"
+    shorter = assistant.ask("make it shorter", conversation)
+    assert shorter.status == "draft" and "Hi Matt" in shorter.text
+    koehn = assistant.ask("same for Philipp Koehn", conversation)  # after a revision, the draft asked for
+    assert koehn.status == "draft" and koehn.candidate_ids == ["philipp-koehn"] and "Hi Philipp" in koehn.text
+    assert koehn.draft.channel == "linkedin"
+    assert all("philipp-koehn" in full_kb.catalog.papers[p].author_ids for p in cited(koehn))
+    nobody = assistant.ask("and Zorblatt Quennell?", conversation)
+    assert nobody.status == "not_found" and nobody.draft is None and "Zorblatt Quennell" in nobody.text
+    assert "Hi " not in nobody.text and "Philipp" not in nobody.text
+    topic = assistant.ask("and Machine Translation?", conversation)  # title-cased words, no name
+    assert "No candidate named" not in topic.text
