@@ -101,7 +101,7 @@ _ASKED_AGAIN = {"papers", "latest", "oldest", "count", "venues", "top_coauthors"
 _ELLIPSIS = re.compile(r"\W*(?:(?:ok(?:ay)?|so|now|then|and|also|right|great|thanks)\W+)*(?:and|(?:and )?(?:what|how) "
                        r"about|(?:and )?(?:the )?same (?:for|with)|(?:and )?for|what of)\W*(?:then|please|too|as well)?"
                        r"\W*", re.I)
-_ELLIPSIS_NAME = re.compile(r".*?\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]*){1,3})\W*(?:then|please|too|as well)?\W*")
+_ELLIPSIS_NAME = re.compile(r".*?\b([A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]*){0,3})\W*(?:then|please|too|as well)?\W*")
 # "… on it", "on that topic": the topic of the question just answered.
 _ON_IT = re.compile(r"\b(?:on|about|in)\s+(?:it|that|this|the same)(?:\s+(?:topic|subject|area|field|one))?\b"
                     r"(?!\s+(?:paper|article|publication|work))|\bon the topic\b", re.I)
@@ -120,20 +120,24 @@ def asked_again(kb, request: Request, message: str, conversation: Conversation |
     """"And X?", "what about X?" after an answer: the same question (its operation and filters) about X; after
     "who has worked on T?", X's papers on T. "How many does he have on it?": the question takes the topic of the
     one just answered. Anything else is as read."""
-    asked = conversation.asked if conversation is not None else None
-    if not asked:
+    if conversation is None:
         return request
-    if asked.get("topic") and not request.topic and request.op in ("papers", "count", "latest", "oldest") \
+    asked = conversation.asked
+    if asked and asked.get("topic") and not request.topic and request.op in ("papers", "count", "latest", "oldest") \
             and _ON_IT.search(message):
         return request.model_copy(update={name: asked.get(name) or "" for name in ("topic", "query", "terms")})
-    again = {**asked, "op": "papers" if asked["op"] == "find" else asked["op"], "parser": request.parser}
     # "and Zorblatt Quennell?": a name nobody here has is said to be unknown, never read as the person before (nor
     # as a topic, nor as a revision of the draft to them)
     unknown = _ELLIPSIS_NAME.fullmatch(message)
     if not (request.people or request.options or request.unknown_name) and unknown \
             and _ELLIPSIS.fullmatch(message[:unknown.start(1)] + message[unknown.end(1):]) \
             and not kb.resolve(unknown.group(1)).mentions and _reads_as_a_name(kb, unknown.group(1)):
-        return Request.model_validate(again | {"people": [], "unknown_name": unknown.group(1)})
+        op = asked["op"] if asked else "draft" if request.op == "revise" else request.op
+        return Request.model_validate({**(asked or {}), "op": "papers" if op == "find" else op,
+                                       "parser": request.parser, "people": [], "unknown_name": unknown.group(1)})
+    if not asked:
+        return request
+    again = {**asked, "op": "papers" if asked["op"] == "find" else asked["op"], "parser": request.parser}
     others = request.topic or request.year_from or request.year_to or request.venue or request.paper_id
     if others or len(request.people) > 1:
         return request
@@ -152,7 +156,8 @@ def remember_lists(conversation: Conversation, request: Request, answer: Answer,
         conversation.asked = request.model_dump(include={"op", "topic", "query", "terms", "year_from", "year_to",
                                                          "venue", "limit", "order", "single", "field", "channel",
                                                          "language", "tone", "purpose"})
-    elif answer.status != "clarify" and request.op != "revise":  # a revision keeps the draft asked for
+    elif answer.status != "clarify" and request.op != "revise" and not request.unknown_name:
+        # a revision keeps the draft asked for, and a name nobody has the question
         conversation.asked = None
     # "the second one": of the last list shown, people or papers; a profile's latest papers are no such list.
     if request.op == "find" and answer.status == "answered":
