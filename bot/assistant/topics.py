@@ -221,17 +221,24 @@ def terms_of(kb, topic: str, share: float) -> list[str]:
     simplification"). Such a term is written "head | other words" (see says)."""
     said = rooted(kb).values()
     modifying = modifiers(kb)
+    counted: dict[str, int] = {}
+
+    def saying(phrase: str) -> int:  # each word of a topic is counted once, however many cuts read it
+        if phrase not in counted:
+            counted[phrase] = sum(f" {phrase} " in text for text in said)
+        return counted[phrase]
+
     terms = []
     for part in _PARTS.split(completed(kb, topic)):
         words = [w for w in re.findall(r"[a-z][a-z0-9]+", _spelled(part)) if w not in TITLE_STOP]
         roots = _root(" ".join(_stem_list(part))).split()
         term = " ".join(roots)
-        count = sum(f" {term} " in text for text in said)
+        count = saying(term)
         for end in range(len(roots) - 1, 0, -1) if not count else ():
             if words[end - 1] not in modifying:
                 # What qualifies the head narrows it where its words are the topic's own ("tables"), not the
                 # field around it ("generated text, in translation"), which more than ``share`` of papers say.
-                own = [w for w in roots[end:] if sum(f" {w} " in text for text in said) <= share * len(said)]
+                own = [w for w in roots[end:] if saying(w) <= share * len(said)]
                 cut = " ".join(roots[:end]) + (f"{QUALIFIED}{' '.join(own)}" if own else "")
                 if (said_by := sum(_says(text, cut) for text in said)) >= HEAD_SAID:
                     term, count = cut, said_by
