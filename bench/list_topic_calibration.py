@@ -8,7 +8,9 @@ often every gold paper is listed (recall 1) and how often at least half of what 
 
 A second set asks as recruiters do, with the person's field as context: a word in 2 to 6 of the author's
 titles followed by their field word (a word in at least half of their titles: "unsupervised translation"
-of a translation researcher), gold = the titles with that word. It measures the field rule of title_holds.
+of a translation researcher), gold = the titles with that word. It measures the field rule of title_holds. A third set has
+a word of a quarter to half of their titles in the field word's place ("out-of-domain detection" of someone who
+also writes on slot detection), to measure which share of the titles makes a word the field (field_of).
 
     python bench/list_topic_calibration.py [--authors 150]
 """
@@ -19,7 +21,7 @@ import argparse
 import random
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -51,13 +53,69 @@ def field_topics(kb, person: str) -> dict[str, set[str]]:
     if not field_words:
         return {}
     head = max(sorted(set(field_words)), key=field_words.count)
+    return _with_head(mine, head, lambda stems: len(stems) == 1 and stems[0] not in field)
+
+
+def _with_head(mine, head: str, keep) -> dict[str, set[str]]:
+    """Each title word of 2 to 6 of the papers whose stems ``keep`` accepts, followed by ``head``: its titles."""
+    from bot.assistant.topics import _stem_list
+
     found: dict[str, set[str]] = defaultdict(set)
     for paper in mine:
         for word in set(re.findall(r"[a-z][a-z-]{3,}", paper.title.lower())):
-            stems = _stem_list(word)
-            if len(stems) == 1 and stems[0] not in field and word not in _STOP:
+            if word not in _STOP and keep(_stem_list(word)):
                 found[word].add(paper.id)
     return {f"{w} {head}": ids for w, ids in found.items() if 2 <= len(ids) <= 6}
+
+
+def frequent_topics(kb, person: str) -> dict[str, set[str]]:
+    """A title word of 2 to 6 of the person's papers, then the word of a quarter to half of their titles that they
+    use most ("out-of-domain detection" of someone who also writes on slot and bias detection); gold: the titles
+    with the first word. It measures where the field of field_of ends."""
+    from bot.assistant.topics import _stem_list
+
+    mine = kb.catalog.papers_of(person)
+    counts = Counter(s for p in mine for s in set(_stem_list(p.title)))
+
+    def stem(word: str) -> str:
+        stems = _stem_list(word)
+        return stems[0] if len(stems) == 1 else ""
+
+    heads = [w for p in mine for w in re.findall(r"[a-z][a-z-]+", p.title.lower()) if w not in _STOP and stem(w)
+             and 4 * counts[stem(w)] >= len(mine) > 2 * counts[stem(w)]]
+    if not heads:
+        return {}
+    head = max(sorted(set(heads)), key=heads.count)
+    return _with_head(mine, head, lambda stems: len(stems) == 1 and stems[0] != stem(head)
+                      and 2 * counts[stems[0]] < len(mine))
+
+
+def field_share_table(kb, bigram_cases, frequent_cases) -> None:
+    """The title rule at the shipped bar with the field made of the stems in a given share of the titles."""
+    from bot.assistant import topics
+    from bot.assistant.topical import RELATIVE_BAR
+
+    known = topics.acronyms(kb)
+    shipped = topics.FIELD_SHARE
+    print(f"\n{len(frequent_cases)} word + frequent word topics")
+    print("field share   set                recall=1   precision>=0.5   both")
+    try:
+        for share in (1 / 2, 2 / 5, 1 / 3, 1 / 4):
+            topics.FIELD_SHARE = share
+            for label, cases in (("title bigrams", bigram_cases), ("word + frequent", frequent_cases)):
+                full = prec = both = 0
+                for person, topic, gold, ranking in cases:
+                    top = ranking[0][1] or 1.0
+                    field = topics.field_of(kb.catalog.papers_of(person))
+                    chosen = {p for p, s in ranking if s >= RELATIVE_BAR * top
+                              or topics.title_holds(topics.expand(kb.catalog.papers[p].title, known), topic, field)}
+                    r, p = gold <= chosen, len(gold & chosen) / max(len(chosen), 1) >= 0.5
+                    full, prec, both = full + r, prec + p, both + (r and p)
+                n = len(cases) or 1
+                mark = " *" if share == shipped else "  "
+                print(f"{share:.2f}{mark}        {label:17s} {full / n:8.3f}  {prec / n:14.3f}  {both / n:6.3f}")
+    finally:
+        topics.FIELD_SHARE = shipped
 
 
 def title_rule_table(kb, cases_people, field_cases) -> None:
@@ -90,7 +148,7 @@ def main() -> None:
     kb = bench_kb()
     people = [c.id for c in kb.catalog.candidates.values() if len(c.paper_ids) >= 8 and not c.ambiguous]
     random.Random(7).shuffle(people)
-    cases, full_cases, field_cases = [], [], []
+    cases, full_cases, field_cases, frequent_cases = [], [], [], []
     for person in people[: args.authors]:
         for topic, gold in topics(kb, person).items():
             ranking = kb.searcher.rank(topic, [person])
@@ -98,6 +156,8 @@ def main() -> None:
             full_cases.append((person, topic, gold, ranking))
         for topic, gold in field_topics(kb, person).items():
             field_cases.append((person, topic, gold, kb.searcher.rank(topic, [person])))
+        for topic, gold in frequent_topics(kb, person).items():
+            frequent_cases.append((person, topic, gold, kb.searcher.rank(topic, [person])))
     print(f"{len(cases)} title-bigram topics and {len(field_cases)} word + field topics from "
           f"{min(len(people), args.authors)} authors")
     print("bar   recall=1   precision>=0.5   both")
@@ -111,6 +171,7 @@ def main() -> None:
         n = len(cases) or 1
         print(f"{bar:.2f}  {full / n:8.3f}  {prec / n:14.3f}  {both / n:6.3f}")
     title_rule_table(kb, full_cases, field_cases)
+    field_share_table(kb, full_cases, frequent_cases)
 
 
 if __name__ == "__main__":

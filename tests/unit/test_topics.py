@@ -20,6 +20,18 @@ def test_the_field_is_what_most_of_a_persons_titles_say():
     assert field_of(SPEECH[:3]) == frozenset()  # too few papers to tell a field
 
 
+def test_a_word_of_a_third_of_nine_titles_is_field_but_two_of_five_is_not():
+    detection = _papers("Out-of-Domain Detection for Ferry Bots", "Slot Detection in Sami Dialogues",
+                        "Bias Detection in Chat Logs", "Intent Discovery for Out-of-Domain Queries",
+                        "Persona Chat for Fishermen", "Summaries of Harbour Meetings", "Tagging Sami Verbs",
+                        "Parsing Ferry Timetables", "A Corpus of Harbour Talk")
+    field = field_of(detection)
+    assert "detect" in field and "domain" not in field  # three of nine titles, and two of nine
+    assert title_holds(detection[3].title, "out-of-domain detection", field)
+    assert not title_holds(detection[1].title, "out-of-domain detection", field)
+    assert "unsupervis" not in field_of(SPEECH)  # two of five titles: no field yet
+
+
 def test_a_field_word_may_be_missing_from_the_title_the_topic_word_may_not():
     field = field_of(SPEECH)
     acoustic = SPEECH[4].title
@@ -171,3 +183,15 @@ def test_a_term_is_said_in_any_form_of_its_words():
     empathetic = terms_of(corpus, "empathetic conversations", share=0.5)
     assert says(corpus, "C-0", empathetic) and not says(corpus, "C-2", empathetic)
     assert says(corpus, "C-1", terms_of(corpus, "hallucination", share=0.5))
+
+
+def test_which_translation_it_is_is_no_part_of_a_term_of_translation():
+    from bot.assistant.topics import says, terms_of
+
+    corpus = _Corpus("Streaming Translation of Sami Lectures", "Streaming Neural Machine Translation at the Harbour",
+                     "Streaming Speech Recognition", "Machine Learning for Ferry Timetables", "Tagging Sami Verbs")
+    streaming = terms_of(corpus, "streaming machine translation", share=0.5)
+    assert says(corpus, "C-0", streaming) and says(corpus, "C-1", streaming)
+    assert not says(corpus, "C-2", streaming)
+    # "machine" before anything but translation is a word of the term
+    assert all("machin" in term for term in terms_of(corpus, "machine learning", share=0.5))
