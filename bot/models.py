@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.venues import Track, track_of
 
 
 class Paper(BaseModel):
@@ -18,6 +20,9 @@ class Paper(BaseModel):
     author_ids: list[str] = Field(default_factory=list, description="Person ids, parallel to authors.")
     year: int | None = Field(default=None, description="Publication year.")
     venue: str | None = Field(default=None, description="Short venue, e.g. 'Findings of EMNLP 2020'.")
+    track: Track | None = Field(
+        default=None, description="The proceedings' track, when they say it (bot/venues.py: track_of); read from "
+                                  "a record's 'booktitle' or its Anthology id when not given.")
     abstract: str = Field(default="", description="Abstract, or extracted text for PDFs.")
     url: str | None = Field(default=None, description="Link to the paper's page.")
     doi: str | None = Field(default=None, description="DOI when known.")
@@ -27,6 +32,14 @@ class Paper(BaseModel):
         default=False,
         description="A team's note uploaded for the candidate: searchable by the team, never cited to the candidate.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _track(cls, data):
+        if isinstance(data, dict) and data.get("track") is None and isinstance(data.get("id"), str):
+            booktitle = data.get("booktitle")
+            data = {**data, "track": track_of(data["id"], booktitle if isinstance(booktitle, str) else "")}
+        return data
 
     def text(self) -> str:
         """The text that is embedded and indexed for this paper."""

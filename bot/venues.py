@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.text import fold
 
@@ -99,3 +100,28 @@ def is_main_conference(venue: str | None) -> bool:
 def claims_main_conference(text: str) -> bool:
     """The text says a paper was at the main conference / main track."""
     return bool(MAIN_CLAIM.search(text))
+
+
+# The tracks of a conference's proceedings: which one a paper was in, when its proceedings say it.
+Track = Literal["long", "short", "demo", "student", "industry"]
+TRACKS: dict[str, str] = {"long": "long-paper tracks", "short": "short-paper tracks", "demo": "demo tracks",
+                          "student": "student research workshops", "industry": "industry tracks"}
+# The volume a booktitle names ("Volume 2: Short Papers"); "Long and Short Papers" says neither.
+_VOLUME = (("short", re.compile(r"\bshort papers?\b(?<!long and short papers)", re.I)),
+           ("long", re.compile(r"\blong papers?\b(?! and short)", re.I)),
+           ("demo", re.compile(r"\b(?:system |software )?demonstrations?\b|\bdemos?\b", re.I)),
+           ("student", re.compile(r"\bstudent research workshop\b", re.I)),
+           ("industry", re.compile(r"\bindustry (?:track|papers?)\b", re.I)))
+# A new-style Anthology id's volume ("2021.acl-short.58"); the old ids ("P18-2012") number volumes otherwise each year.
+_ID_VOLUME = {"short": "short", "long": "long", "demo": "demo", "demos": "demo", "srw": "student",
+              "industry": "industry"}
+
+
+def track_of(paper_id: str, booktitle: str = "") -> Track | None:
+    """The track a paper appeared in, from its proceedings' title or its Anthology id; None when neither says
+    (a journal, a volume of long and short papers, "2020.emnlp-main")."""
+    for track, pattern in _VOLUME:
+        if booktitle and pattern.search(booktitle):
+            return track  # type: ignore[return-value]
+    new_style = re.fullmatch(r"\d{4}\.[a-z]+-([a-z]+)\.\d+", paper_id)
+    return _ID_VOLUME.get(new_style.group(1)) if new_style else None  # type: ignore[return-value]

@@ -11,7 +11,7 @@ from bot.assistant.understand.request import Request
 from bot.models import Answer
 
 # What a list of papers was filtered by, kept for "which of those …"; the operations that show such a list.
-_SHOWN = ("year_from", "year_to", "venue", "topic", "query")
+_SHOWN = ("year_from", "year_to", "venue", "track", "topic", "query")
 _LISTS = {"papers", "count"}
 _JOINT = {"with_coauthor", "together"}  # a list of joint papers: narrowed, it keeps its co-author
 # What "which one is the oldest?" asks of the list just shown.
@@ -138,7 +138,7 @@ def asked_again(kb, request: Request, message: str, conversation: Conversation |
     if not asked:
         return request
     again = {**asked, "op": "papers" if asked["op"] == "find" else asked["op"], "parser": request.parser}
-    others = request.topic or request.year_from or request.year_to or request.venue or request.paper_id
+    others = request.topic or request.year_from or request.year_to or request.venue or request.track or request.paper_id
     if others or len(request.people) > 1:
         return request
     if len(request.people) == 1 or request.options or request.unknown_name:
@@ -154,7 +154,7 @@ def remember_lists(conversation: Conversation, request: Request, answer: Answer,
     if answer.status in ("answered", "not_found", "draft") and request.op in _ASKED_AGAIN and not request.unknown_name \
             and (request.op == "find" or len(request.people) == 1):
         conversation.asked = request.model_dump(include={"op", "topic", "query", "terms", "year_from", "year_to",
-                                                         "venue", "limit", "order", "single", "field", "channel",
+                                                         "venue", "track", "limit", "order", "single", "field", "channel",
                                                          "language", "tone", "purpose"})
     elif answer.status != "clarify" and request.op != "revise" and not request.unknown_name:
         # a revision keeps the draft asked for, and a name nobody has the question

@@ -15,6 +15,7 @@ from bot.assistant.understand.request import Request
 from bot.assistant.understand.slots import family, in_family
 from bot.knowledge.untrusted import is_safe
 from bot.models import Answer, Candidate, Citation, Paper
+from bot.venues import TRACKS
 
 
 def answer(text: str, cited: list[Paper], people: list[str], op: str, *, status: str = "answered",
@@ -26,12 +27,16 @@ def answer(text: str, cited: list[Paper], people: list[str], op: str, *, status:
                   clarify=options or [], status=status)
 
 
-def _filters(request: Request) -> str:
+def _filters(request: Request, loose: bool = False) -> str:
+    """What the request narrows a person's papers by, as words; ``loose``: papers of proceedings that do not say
+    their track are among them (see filtered)."""
     parts = []
     if request.topic:
         parts.append(f"on {request.topic}")
     if request.venue:
         parts.append(f"outside {request.venue[4:]}" if request.venue.startswith("not ") else f"at {request.venue}")
+    if request.track:
+        parts.append(f"in {TRACKS[request.track]}" + (" (or of proceedings that do not say the track)" * loose))
     low, high = request.years
     if low and high and low == high:
         parts.append(f"in {low}")
@@ -44,33 +49,47 @@ def _filters(request: Request) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
-def within(paper: Paper, request: Request) -> bool:
-    """The paper is of the request's years and venue family, and may be shown (a team's private note is no paper
-    of theirs; a title that carries instructions is not shown)."""
+def within(paper: Paper, request: Request, loose_track: bool = False) -> bool:
+    """The paper is of the request's years, venue family and track, and may be shown (a team's private note is no
+    paper of theirs; a title that carries instructions is not shown). A track is that of the paper's proceedings
+    when they say it; ``loose_track``: a paper whose proceedings do not say it may be of it too."""
     low, high = request.years
     if low and (paper.year or 0) < low or high and (paper.year or 9999) > high:
         return False
     if request.venue and not in_family(paper.venue, request.venue):
         return False
+    if request.track and paper.track != request.track and not (loose_track and paper.track is None):
+        return False
     return not paper.private and is_safe(paper.title)
 
 
-def filtered(kb, person: str, request: Request, coauthor: str | None = None) -> list[Paper]:
-    """A person's papers (newest first) within the request's years, venue family and co-author."""
+def filtered(kb, person: str, request: Request, coauthor: str | None = None, one: bool = False) -> list[Paper]:
+    """A person's papers (newest first) within the request's years, venue family, track and co-author. ``one``: one
+    paper is picked from them ("her short paper on X"), and a paper whose proceedings do not say its track may be it
+    ("2020.emnlp-main" holds long and short papers); a list of their short papers holds those known to be."""
     return [paper for paper in kb.catalog.papers_of(person)
-            if within(paper, request) and (not coauthor or coauthor in paper.author_ids)]
+            if within(paper, request, loose_track=one) and (not coauthor or coauthor in paper.author_ids)]
+
+
+def picked(kb, person: Candidate, request: Request) -> tuple[list[Paper], list[str], str]:
+    """The papers of a person that one described paper is picked from, best first, as on_topic ranks them. The track
+    asked for ("a short paper asking whether …") says where to pick, not what the work is: whether the person has
+    work on it at all is asked of their papers in any track."""
+    pool = filtered(kb, person.id, request, one=True)
+    anywhere = filtered(kb, person.id, request.model_copy(update={"track": None})) if request.track else pool
+    return on_topic(kb, person, request, pool, anywhere)
 
 
 def _listing(papers: list[Paper], start: int = 1) -> str:
     return "\n".join(f"[{i}] {_ref(p)} ({_where(p)})" for i, p in enumerate(papers, start))
 
 
-def nothing_for(kb, person: Candidate, request: Request, op: str) -> Answer:
+def nothing_for(kb, person: Candidate, request: Request, op: str, loose: bool = False) -> Answer:
     """Nothing matches: said first, with what the person does have, and no paper as evidence."""
     mine = kb.catalog.papers_of(person.id)
     years = [p.year for p in mine if p.year]
     span = "" if not years else f", {min(years)}" if min(years) == max(years) else f", {min(years)}–{max(years)}"
-    text = (f"{NOT_FOUND_PHRASE} {person.name} has no paper{_filters(request)} in the knowledge base "
+    text = (f"{NOT_FOUND_PHRASE} {person.name} has no paper{_filters(request, loose)} in the knowledge base "
             f"(they have {len(mine)} paper{'s' * (len(mine) != 1)} here{span}).{_sibling_venue(kb, person, request)}")
     return answer(text, [], [person.id], op, status="not_found", ranked=[])
 
@@ -95,27 +114,41 @@ def _closest(person: Candidate, paper: Paper, filters: str = "") -> str:
 _ORDER = {False: "newest first", True: "oldest first"}
 
 
+def _track_said(kb, person: Candidate, request: Request, result: Answer) -> Answer:
+    """A track asked for is known only where the proceedings say it: how many of the person's papers they do not."""
+    unsaid = sum(p.track is None for p in kb.catalog.papers_of(person.id))
+    if request.track and unsaid and not request.single:  # a paper picked says it in its own words
+        result.text += (f"\n(The track is known where the proceedings say it; for {unsaid} of {person.name}'s "
+                        f"{len(kb.catalog.papers_of(person.id))} papers they do not.)")
+    return result
+
+
 def papers(kb, person: Candidate, request: Request) -> Answer:
-    pool = filtered(kb, person.id, request)
+    return _track_said(kb, person, request, _papers(kb, person, request))
+
+
+def _papers(kb, person: Candidate, request: Request) -> Answer:
+    one = request.single and bool(request.topic)  # one paper picked ("which one?", "the paper that …")
+    pool = filtered(kb, person.id, request, one=one)
     if not pool:
-        return nothing_for(kb, person, request, "papers")
+        return nothing_for(kb, person, request, "papers", one)
     oldest = request.order == "oldest"
     if request.topic:
-        chosen, ranked, holds = on_topic(kb, person, request, pool)
+        chosen, ranked, holds = picked(kb, person, request) if one else on_topic(kb, person, request, pool)
         if not holds:
-            return nothing_for(kb, person, request, "papers")
+            return nothing_for(kb, person, request, "papers", one)
         if request.order and not request.single:  # "her papers on X, oldest first": by year, not by closeness
             chosen = sorted(chosen, key=lambda p: (p.year or 0) if oldest else -(p.year or 0))
-            text = f"{person.name}'s papers{_filters(request)}: {len(chosen)} in the knowledge base, {_ORDER[oldest]}.\n"
+            text = f"{person.name}'s papers{_filters(request, one)}: {len(chosen)} in the knowledge base, {_ORDER[oldest]}.\n"
             return answer(text + _listing(chosen), chosen, [person.id], "papers", ranked=ranked)
         top = chosen[0]
         if request.single and described(request.topic):  # "which paper of theirs did …?": the one, then the next
-            text = (_closest(person, top, _filters(request.model_copy(update={'topic': ''})))
+            text = (_closest(person, top, _filters(request.model_copy(update={'topic': ''}), one))
                     + f": {best_sentence(top, request.topic)}")
             if len(chosen) > 1:
                 text += "\nNext closest:\n" + _listing(chosen[1:], 2)
         else:
-            text = (f"{person.name}'s papers{_filters(request)}: {len(chosen)} in the knowledge base. The closest is "
+            text = (f"{person.name}'s papers{_filters(request, one)}: {len(chosen)} in the knowledge base. The closest is "
                     f"{_ref(top)} ({_where(top)}) [1]: {best_sentence(top, request.topic)}")
             if len(chosen) > 1:
                 text += "\nAlso on it:\n" + _listing(chosen[1:], 2)
@@ -123,7 +156,7 @@ def papers(kb, person: Candidate, request: Request) -> Answer:
     pool = pool[::-1] if oldest else pool
     shown = pool[:min(LIST_MAX, request.limit or LIST_MAX)]  # "give me 3 papers by X": three, newest first
     more = f"\n… and {len(pool) - len(shown)} more." if len(pool) > len(shown) else ""
-    text = f"{person.name}'s papers{_filters(request)}: {len(pool)} in the knowledge base, {_ORDER[oldest]}.\n"
+    text = f"{person.name}'s papers{_filters(request, one)}: {len(pool)} in the knowledge base, {_ORDER[oldest]}.\n"
     return answer(text + _listing(shown) + more, shown, [person.id], "papers")
 
 
@@ -157,6 +190,10 @@ def extreme(kb, person: Candidate, request: Request, newest: bool) -> Answer:
 
 
 def count(kb, person: Candidate, request: Request) -> Answer:
+    return _track_said(kb, person, request, _count(kb, person, request))
+
+
+def _count(kb, person: Candidate, request: Request) -> Answer:
     pool = filtered(kb, person.id, request)
     if request.topic and pool:
         pool, _, holds = on_topic(kb, person, request, pool)

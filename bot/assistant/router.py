@@ -55,7 +55,8 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
                               [], [], "find", status="clarify")
         wanted = min(request.limit or 10, 10)  # "three people who …"; ten at most, as the list shows
         # "in 2023", "at EMNLP": only those papers count
-        keep = (lambda paper: ops.within(paper, request)) if request.years != (None, None) or request.venue else None
+        keep = (lambda paper: ops.within(paper, request)) if request.years != (None, None) or request.venue \
+            or request.track else None
         hits = assistant.find(request.topic or "", wanted + len(request.people), request.terms, keep)
         return found(kb, request, [h for h in hits if h.candidate.id not in request.people][:wanted])  # "besides X"
     if op == "title" or (op == "fact" and request.paper_id):
@@ -111,17 +112,16 @@ def fact(kb, request: Request, people: list[str], conversation: Conversation | N
     """A fact of one paper: the one a topic picks among the person's papers, else the one just shown."""
     person = kb.catalog.candidates.get(people[0]) if people else None
     if person is not None and request.topic and request.people:
-        pool = ops.filtered(kb, person.id, request)
-        chosen, ranked, holds = topical.on_topic(kb, person, request, pool)
+        chosen, ranked, holds = ops.picked(kb, person, request)
         if not holds:
-            return ops.nothing_for(kb, person, request, "fact")
+            return ops.nothing_for(kb, person, request, "fact", loose=True)
         result = ops.paper_fact(kb, chosen[0], request.aspect, person, closest=topical.described(request.topic))
         result.ranked_paper_ids = ranked
         return result
     shown = conversation.last_paper_ids if conversation is not None else []
     paper = kb.catalog.papers.get(shown[0]) if shown else None
     if paper is None and person is not None and request.topic:
-        chosen, _, holds = topical.on_topic(kb, person, request, ops.filtered(kb, person.id, request))
+        chosen, _, holds = ops.picked(kb, person, request)
         paper = chosen[0] if holds else None
     if paper is None:
         return ops.answer("Which paper do you mean? Give its title, or ask about a person's papers first.", [],

@@ -35,13 +35,16 @@ def _readable(paper: Paper) -> str:
     return f"{paper.title}. {safe_text(paper.abstract)}"
 
 
-def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tuple[list[Paper], list[str], str]:
-    """The person's papers on the request's topic, best first, and whether the evidence holds ("strong" or ""):
-    a French question is searched with its English terms (bot/knowledge/french.py)."""
+def on_topic(kb, person: Candidate, request: Request, pool: list[Paper],
+             gate: list[Paper] | None = None) -> tuple[list[Paper], list[str], str]:
+    """The person's papers of ``pool`` on the request's topic, best first, and whether the evidence holds ("strong",
+    "said" or ""): a French question is searched with its English terms (bot/knowledge/french.py). ``gate``: the
+    papers whose relevance says whether the person has work on the topic (the pool's own by default)."""
     asked = request.query or clean_query(request.topic)
     english = to_english(kb, asked)
     query = spelled_out(kb, english)
     allowed = {p.id for p in pool}
+    gated = {p.id for p in gate} if gate is not None else allowed
     # A French question: its English terms and its own words, each as much as it speaks for the question
     # (the glossary's English terms for the share of its words the glossary knows, the own words for the rest).
     share = translated_share(asked, vocabulary(kb)) if english != asked else 1.0
@@ -84,7 +87,7 @@ def on_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> tupl
     def holds_in_pool(text: str) -> bool:
         """One of the papers asked about (the year's, the venue's) is on it: that the person has a paper on it
         elsewhere does not make their EMNLP papers about it."""
-        return any(p.probability >= RELEVANT and p.paper_id in allowed for p in measure(kb, text, [person.id]).papers)
+        return any(p.probability >= RELEVANT and p.paper_id in gated for p in measure(kb, text, [person.id]).papers)
 
     if holds_in_pool(query) or (terms and holds_in_pool(terms)):
         top = ranking[0][1] or 1.0

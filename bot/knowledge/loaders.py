@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.models import Paper
+from bot.venues import track_of
 
 PAPER_SUFFIXES = {".jsonl", ".bib"}
 DOSSIER_SUFFIXES = {".yaml", ".yml", ".md"}
@@ -158,6 +159,7 @@ def read_bibtex(path: Path) -> tuple[list[tuple[int, Paper]], list[LoadError]]:
             id=entry.key, title=title, authors=authors, author_ids=[slugify(a) for a in authors],
             year=int(year_text) if year_text else None,
             venue=_clean_tex(fields.get("booktitle") or fields.get("journal") or "") or None,
+            track=track_of(entry.key, _clean_tex(fields.get("booktitle", ""))),
             abstract=_clean_tex(fields.get("abstract", "")), url=fields.get("url"), doi=fields.get("doi"),
             source=str(path),
         )))

@@ -1049,3 +1049,24 @@ def test_the_same_draft_for_someone_else_is_theirs_and_a_name_nobody_has_gets_no
         assert "Hi " not in nobody.text and "Philipp" not in nobody.text
     topic = assistant.ask("and Machine Translation?", conversation)  # title-cased words, no name
     assert "No candidate named" not in topic.text
+
+
+# Fandong Meng has two papers on adaptive training with bilingual mutual information: a short one (ACL 2021) and a
+# long one (ACL 2022). The track said picks between them.
+@pytest.mark.parametrize("track, paper", [("short", "2021.acl-short.65"), ("long", "2022.acl-long.169")])
+def test_the_track_said_picks_the_paper_described(assistant, full_kb, track, paper):
+    answer = assistant.ask(f"Which Fandong Meng {track} paper does adaptive training with bilingual mutual "
+                           "information?")
+    assert cited(answer)[0] == paper and full_kb.catalog.papers[paper].track == track
+    assert f"in {track}-paper tracks" in answer.text  # what it was picked among is said
+
+
+def test_a_list_of_a_tracks_papers_holds_those_its_proceedings_say_and_says_how_many_are_unsaid(assistant, full_kb):
+    answer = assistant.ask("Fandong Meng's short papers")
+    short = {p.id for p in papers_of(full_kb, "fandong-meng") if p.track == "short"}
+    unsaid = sum(p.track is None for p in papers_of(full_kb, "fandong-meng"))
+    assert short and set(cited(answer)) == short
+    assert unsaid and f"for {unsaid} of Fandong Meng's" in answer.text
+    # a count of a track nobody's proceedings give them is none, with the same caveat
+    demos = assistant.ask("How many demo papers does Fandong Meng have?")
+    assert demos.text.startswith("Fandong Meng has 0 papers in demo tracks") and not cited(demos)

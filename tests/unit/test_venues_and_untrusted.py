@@ -87,3 +87,34 @@ def test_several_venues_are_any_of_them_and_not_at_a_venue_is_every_other():
     assert in_family("EMNLP 2020", "ACL or EMNLP") and not in_family("NAACL 2019", "ACL or EMNLP")
     assert venue("papers by her not at ACL")[0] == venue("everything except ACL")[0] == "not ACL"
     assert in_family("NAACL 2019", "not ACL") and not in_family("ACL 2022", "not ACL")
+
+
+@pytest.mark.parametrize("paper_id, booktitle, track", [
+    ("P18-2001", "Proceedings of the 56th Annual Meeting (Volume 2: Short Papers)", "short"),
+    ("P18-1001", "Proceedings of the 56th Annual Meeting (Volume 1: Long Papers)", "long"),
+    ("N19-1001", "Proceedings of the 2019 Conference (Long and Short Papers)", None),  # says neither
+    ("D18-2001", "Proceedings of the 2018 Conference: System Demonstrations", "demo"),
+    ("x", "Proceedings of ACL: Student Research Workshop", "student"),
+    ("x", "Proceedings of NAACL (Volume 6: Industry Track)", "industry"),
+    ("2021.acl-short.58", "", "short"), ("2023.acl-srw.3", "", "student"), ("2020.acl-demos.1", "", "demo"),
+    ("2020.emnlp-main.1", "", None), ("2021.findings-acl.2", "", None), ("Q16-1008", "TACL", None),
+])
+def test_a_track_is_what_the_proceedings_or_the_new_anthology_ids_say(paper_id, booktitle, track):
+    from bot.models import Paper
+    from bot.venues import track_of
+
+    assert track_of(paper_id, booktitle) == track
+    assert Paper.model_validate({"id": paper_id, "title": "T", "booktitle": booktitle}).track == track
+    assert Paper(id=paper_id, title="T", track="long").track == "long"  # said outright, kept
+
+
+@pytest.mark.parametrize("text, track", [
+    ("ada lovelace had a short paper asking whether", "short"), ("her demo papers", "demo"),
+    ("Which of them were demos?", "demo"), ("the student research workshop paper of Ada", "student"),
+    ("industry track papers by Ada", "industry"), ("Ada's long papers", "long"),
+    ("a short summary of Ada", None), ("make it shorter", None), ("a long message to Ada", None),
+])
+def test_a_track_asked_for_is_read_from_the_message(text, track):
+    from bot.assistant.understand.slots import track as read_track
+
+    assert read_track(text)[0] == track

@@ -18,6 +18,7 @@ from bot.assistant.replies import parse_json_loosely
 from bot.assistant.understand.offline import read_as
 from bot.assistant.understand.request import Aspect, Channel, DossierField, Operation, Request, Revision
 from bot.prompts import load_prompt
+from bot.venues import Track
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class ParsedRequest(BaseModel):
     year_from: int | None = None
     year_to: int | None = None
     venue: str | None = None
+    track: Track | None = Field(
+        default=None, description="The proceedings' track, when the message asks for one ('her short paper').")
     aspect: Aspect | None = None
     limit: int | None = None
     order: typing.Literal["newest", "oldest"] | None = None

@@ -133,7 +133,8 @@ class OfflineParser:
         for span in year_spans:
             mask(span.start, span.end, "YEAR")
         venue, venue_spans = slots.venue(plain)
-        for span in venue_spans:
+        track, track_spans = slots.track(plain)
+        for span in venue_spans + track_spans:  # a track ("her short papers") filters as a venue does
             mask(span.start, span.end, "VENUE")
         if counted := slots.PEOPLE_COUNT.search(plain):  # "three people who …": a number, not the topic's word
             mask(counted.start(), counted.end(), "people")
@@ -149,7 +150,7 @@ class OfflineParser:
         request = Request(
             op="papers", people=people, topic=topic_of(rest, english=self._english), query=clean_query(rest),
             year_from=low, year_to=high,
-            venue=venue,
+            venue=venue, track=track,
             paper_id=title_ids[0] if title_ids else None, channel=slots.channel(rest), language=slots.language(rest),
             tone=slots.tone(rest), limit=slots.limit(rest), order=slots.order(rest), aspect=slots.aspect(rest),
             single=slots.single(rest),

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from bot.venues import Track
+
 Operation = Literal[
     "help",            # what the assistant can do
     "papers",          # a person's papers, filtered (topic, years, venue, co-author) and ordered
@@ -54,6 +56,8 @@ class Request(BaseModel):
     year_from: int | None = Field(default=None, description="Earliest publication year asked for.")
     year_to: int | None = Field(default=None, description="Latest publication year asked for.")
     venue: str | None = Field(default=None, description="Venue family, e.g. 'EMNLP' or 'Findings of ACL'.")
+    track: Track | None = Field(
+        default=None, description="The proceedings' track asked for ('her short paper', 'their demo papers').")
     coauthor: str | None = Field(default=None, description="A person id the papers must also be by (the oldest of "
                                                            "the joint papers just shown).")
     paper_id: str | None = Field(default=None, description="A paper named by its title.")

@@ -164,6 +164,25 @@ def in_family(venue_name: str | None, wanted: str) -> bool:
                for one in wanted.split(" or "))
 
 
+# A track of the proceedings asked for: "her short paper", "their demo papers", "the student workshop paper".
+_TRACK = re.compile(r"\b(?:(short)|(long)|(demo|system demonstration|software demonstration)|"
+                    r"(student (?:research )?workshop|srw)|(industry(?: track)?))(?=[- ](?:papers?|track|submissions?|"
+                    r"contributions?)\b)", re.I)
+_TRACK_NAMES = ("short", "long", "demo", "student", "industry")
+_DEMOS = re.compile(r"\b(?:demos|(?:system|software) demonstrations?)\b", re.I)  # "which of them were demos?"
+
+
+def track(text: str) -> tuple[str | None, list[Span]]:
+    """The track asked for ("a short paper": 'short'), and where the words that say it are."""
+    match = _TRACK.search(text)
+    if match:
+        name = next(n for n, group in zip(_TRACK_NAMES, match.groups()) if group)
+        return name, [Span(match.start(), match.end(), match.group())]
+    if demos := _DEMOS.search(text):
+        return "demo", [Span(demos.start(), demos.end(), demos.group())]
+    return None, []
+
+
 def channel(text: str) -> str | None:
     match = _CHANNEL.search(text)
     if not match:
