@@ -96,7 +96,7 @@ def narrowed(request: Request, message: str, conversation: Conversation | None) 
 
 # The questions "and X?" can ask again of someone else: about one person, who has worked on a topic, or a draft
 # ("same for X": the same message, channel, language, tone and purpose, to X).
-_ASKED_AGAIN = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "dossier", "profile", "find", "draft"}
+_ASKED_AGAIN = {"papers", "latest", "oldest", "count", "venues", "years", "top_coauthors", "dossier", "profile", "find", "draft"}
 # What is left of "and X?", "what about X?", "how about X, then?", "same for X please" once the name is out.
 _ELLIPSIS = re.compile(r"\W*(?:(?:ok(?:ay)?|so|now|then|and|also|right|great|thanks)\W+)*(?:and|(?:and )?(?:what|how) "
                        r"about|(?:and )?(?:the )?same (?:for|with)|(?:and )?for|what of)\W*(?:then|please|too|as well)?"

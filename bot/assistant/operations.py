@@ -218,6 +218,32 @@ def venues(kb, person: Candidate, request: Request) -> Answer:
     return answer(text, [], [person.id], "venues", ranked=[p.id for p in pool])
 
 
+def years(kb, person: Candidate, request: Request) -> Answer:
+    """How many papers the person published each year (on a topic, at a venue when asked), newest first, their
+    most active year said, and the papers of that year cited."""
+    pool = filtered(kb, person.id, request)
+    if request.topic and pool:
+        pool, _, holds = on_topic(kb, person, request, pool)
+        pool = pool if holds else []
+    if not pool:
+        return nothing_for(kb, person, request, "years")
+    counts = Counter(p.year for p in pool if p.year)
+    if not counts:
+        return answer(f"The knowledge base has no year for {person.name}'s papers{_filters(request)}.", [],
+                      [person.id], "years")
+    # every year from the first to the last, a year without a paper said as one (a gap is worth seeing)
+    lines = ", ".join(f"{year} ({counts[year]})" for year in range(max(counts), min(counts) - 1, -1))
+    most = max(counts.values())
+    busiest = sorted(y for y, n in counts.items() if n == most)
+    undated = sum(1 for p in pool if not p.year)
+    text = (f"{person.name}'s {len(pool)} papers{_filters(request)} by year, newest first: {lines}"
+            + (f", and {undated} without a year" if undated else "") + ". "
+            + f"Most in {_name_list([str(y) for y in busiest])} ({most} paper{'s' * (most != 1)}"
+            + (" each" if len(busiest) > 1 else "") + ").")
+    shown = [p for p in pool if p.year in busiest][:5]
+    return answer(text, shown, [person.id], "years", ranked=[p.id for p in pool])
+
+
 def top_coauthors(kb, person: Candidate, request: Request) -> Answer:
     pool = filtered(kb, person.id, request)
     if request.topic and pool:  # "who did X work with on data selection?": their co-authors on those papers
@@ -285,6 +311,10 @@ def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = 
     elif aspect == "where":
         text = (f"Published at {paper.venue}: {_ref(paper)} [1]." if paper.venue
                 else f"The knowledge base has no venue for {_ref(paper)} [1].")
+    elif aspect == "link":
+        address = paper.url or (f"https://doi.org/{paper.doi}" if paper.doi else "")
+        text = (f"{_ref(paper)} ({_where(paper)}) [1]: {address}" if address
+                else f"The knowledge base has no link for {_ref(paper)} ({_where(paper)}) [1].")
     else:
         text = (f"{_ref(paper)} [1], by {_name_list(paper.authors)}, appeared at {_where(paper)}. "
                 + best_sentence(paper, paper.title))

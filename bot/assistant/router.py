@@ -10,11 +10,12 @@ from bot.assistant.evidence import measure
 from bot.assistant.offline import _ref, _where
 from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit, Conversation
 from bot.assistant.understand.request import Request
+from bot.assistant.understand.slots import in_family
 from bot.knowledge.retrieve import clean_query
 from bot.models import Answer, Citation, Draft, Paper
 from bot.text import sentences
 
-_PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
+_PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "years", "top_coauthors", "profile", "dossier", "fit",
                "draft", "with_coauthor", "together"}
 
 
@@ -99,6 +100,8 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         return ops.count(kb, person, request)
     if op == "venues":
         return ops.venues(kb, person, request)
+    if op == "years":
+        return ops.years(kb, person, request)
     if op == "top_coauthors":
         return ops.top_coauthors(kb, person, request)
     if op == "profile":
@@ -126,7 +129,10 @@ def fact(kb, request: Request, people: list[str], conversation: Conversation | N
     if paper is None:
         return ops.answer("Which paper do you mean? Give its title, or ask about a person's papers first.", [],
                           [], "fact", status="clarify")
-    return ops.paper_fact(kb, paper, request.aspect, person)
+    result = ops.paper_fact(kb, paper, request.aspect, person)
+    if request.venue and request.aspect == "where" and paper.venue:  # "was it at ACL?": yes or no, then where
+        result.text = ("Yes. " if in_family(paper.venue, request.venue) else "No. ") + result.text
+    return result
 
 
 def topic_answer(kb, request: Request) -> Answer:
@@ -243,7 +249,8 @@ def help_answer(kb) -> Answer:
         f"- find candidates for a topic: “Who has worked on {topic}?”",
         f"- answer questions about a person's work, with the papers cited: “What has {name[0]} published on "
         f"{topic}?”, “{name[1]}'s most recent paper?”, “How many papers does {name[2]} have?”, “{name[0]}'s papers "
-        f"in {year}”, “Where does {name[1]} publish?”, “Who does {name[2]} write with most?”",
+        f"in {year}”, “{name[0]}'s short papers”, “Where does {name[1]} publish?”, “In which years was {name[1]} "
+        f"most active?”, “Who does {name[2]} write with most?”",
         "- look up a paper by its title: “Who wrote ‘TITLE’?”",
         f"- draft a first-contact message in the sender's voice: “Draft a LinkedIn message to {name[0]} about a "
         f"research scientist role”, then “shorter”, “more formal” or “in French”",

@@ -140,6 +140,11 @@ class NameResolver:
     def _ordered(self, ids: set[str]) -> list[str]:
         return sorted(ids, key=lambda i: (-self._weight.get(i, 0), i))
 
+    @property
+    def common(self) -> frozenset[str] | set[str]:
+        """Folded words too ordinary in the papers' text to be a name alone (see common_words)."""
+        return self._common
+
     def resolve(self, text: str) -> Resolution:
         """The mentions of candidates in ``text``, longest and most exact first."""
         spans = [(m.start(), m.end(), fold(_POSSESSIVE.sub("", m.group()))) for m in _TOKEN.finditer(text)]

@@ -185,6 +185,23 @@ def test_no_draft_is_written_to_someone_unknown(assistant):
     assert "Hi " not in answer.text and "Dear" not in answer.text
 
 
+@pytest.mark.parametrize("say", ["What has Zorblatt Quennell published?", "zorblatt quennell's latest paper",
+                                 "How many papers does Prof. Zorblatt Quennell have?",
+                                 "Write to Dr Zorblatt Quennell about our speech team",
+                                 "write zorblatt quennell a quick whatsapp about a talk"])
+def test_a_name_no_part_of_which_is_anyones_is_said_unknown(assistant, say):
+    answer = assistant.ask(say)
+    assert answer.status == "not_found" and "No candidate named Zorblatt Quennell" in answer.text
+    assert not answer.citations and answer.draft is None
+
+
+@pytest.mark.parametrize("say", ["Tell me about Machine Translation", "Show me Speech Translation papers",
+                                 "What has Fandong Meng published on Machine Translation?"])
+def test_title_case_words_of_the_papers_are_a_topic_not_an_unknown_person(assistant, say):
+    answer = assistant.ask(say)
+    assert answer.status == "answered" and "No candidate named" not in answer.text
+
+
 def test_a_shared_surname_asks_which_person_and_the_reply_completes_the_question(assistant, full_kb):
     conversation = Conversation()
     first = assistant.ask("Liu's papers on unsupervised translation?", conversation)
@@ -1070,3 +1087,48 @@ def test_a_list_of_a_tracks_papers_holds_those_its_proceedings_say_and_says_how_
     # a count of a track nobody's proceedings give them is none, with the same caveat
     demos = assistant.ask("How many demo papers does Fandong Meng have?")
     assert demos.text.startswith("Fandong Meng has 0 papers in demo tracks") and not cited(demos)
+
+
+# After one paper is shown, the parts and facts of that paper, asked tersely, are of it: never a topic searched
+# among the person's papers ("no paper on link"), the help, or a revision of a draft there is none of.
+@pytest.mark.parametrize("say, says", [
+    ("published where?", "Published at ACL-IJCNLP 2021"),
+    ("was it at ACL?", "Yes. Published at ACL-IJCNLP 2021"),
+    ("was it at EMNLP?", "No. Published at ACL-IJCNLP 2021"),
+    ("give me the link", "https://aclanthology.org/2021.acl-short.65"),
+    ("and the abstract?", "by Yangyifan Xu"),
+    ("what's its title again?", "“Bilingual Mutual Information Based Adaptive Training"),
+])
+def test_a_part_or_fact_of_the_paper_just_shown_is_of_that_paper(assistant, say, says):
+    conversation = Conversation()
+    first = assistant.ask("Which Fandong Meng paper does adaptive training with bilingual mutual information?",
+                          conversation)
+    assert cited(first)[0] == "2021.acl-short.65"
+    answer = assistant.ask(say, conversation)
+    assert answer.intent == "fact" and cited(answer) == ["2021.acl-short.65"] and says in answer.text
+
+
+def test_a_paper_part_is_no_topic_but_a_topic_that_holds_its_word_is_one(assistant):
+    answer = assistant.ask("Fandong Meng's papers on abstract meaning representation")
+    assert answer.status == "not_found" and "abstract meaning representation" in answer.text
+
+
+@pytest.mark.parametrize("say", ["Give me a rundown of Fandong Meng's output by year",
+                                 "In which years was Fandong Meng most active?", "Fandong Meng's papers per year"])
+def test_papers_year_by_year_are_tallied_from_the_catalog_with_the_busiest_year_cited(assistant, full_kb, say):
+    answer = assistant.ask(say)
+    years = Counter(p.year for p in papers_of(full_kb, "fandong-meng"))
+    busiest = max(years, key=lambda y: (years[y], y))
+    assert answer.intent == "years" and f"{busiest} ({years[busiest]})" in answer.text
+    assert f"Most in {busiest}" in answer.text
+    gap = next(y for y in range(min(years), max(years)) if y not in years)  # a year without a paper is said
+    assert f"{gap} (0)" in answer.text
+    assert cited(answer) and all(full_kb.catalog.papers[p].year == busiest for p in cited(answer))
+
+
+def test_a_year_named_lists_that_years_papers_and_a_tally_keeps_its_filters(assistant, full_kb):
+    listed = assistant.ask("Fandong Meng's papers in 2022")
+    assert listed.intent == "papers" and all(full_kb.catalog.papers[p].year == 2022 for p in cited(listed))
+    at_acl = assistant.ask("Which year did Fandong Meng publish the most at ACL?")
+    acl = [p for p in papers_of(full_kb, "fandong-meng") if family(p.venue) == "ACL"]
+    assert at_acl.intent == "years" and f"{len(acl)} papers at ACL by year" in at_acl.text

@@ -26,6 +26,7 @@ OPERATIONS = {
     "help": "what the assistant can do", "papers": "a person's papers, optionally on a topic, in years, at a venue",
     "latest": "a person's most recent paper", "oldest": "a person's first paper",
     "count": "how many papers a person has", "venues": "where a person publishes",
+    "years": "how many papers a person published each year, their most active years",
     "top_coauthors": "who a person writes with most", "with_coauthor": "the papers two people wrote together",
     "together": "whether two people ever wrote together", "title": "a paper named by its title",
     "fact": "who wrote / when / where / what about one paper (described, or the one just discussed)",

@@ -41,7 +41,7 @@ _COURTESY = re.compile(r"\W*(?:(?:ok(?:ay)?|great|cool|perfect|nice|got it|sound
 
 
 # Operations whose other words are framing: a topic there is said with "on", "about", "related to".
-_FILTER_OPS = {"latest", "oldest", "count", "venues", "top_coauthors", "with_coauthor", "together", "profile",
+_FILTER_OPS = {"latest", "oldest", "count", "venues", "years", "top_coauthors", "with_coauthor", "together", "profile",
                "dossier", "draft"}
 _WORK_ON = re.compile(r"\b(?:work(?:ed|s)?|papers?|research|publications?|published|written|wr[io]te|done|"
                       r"publish)\s+(?:on|about|in|related to|regarding|concerning)\b", re.I)
@@ -51,8 +51,13 @@ _PAPER_PRONOUN = re.compile(r"\b(?:that|it|its|this|the paper|that one|this one|
 _PEOPLE_ON_TOPIC = re.compile(r"\b(?:work\w*|experts?|specialists?|candidates?|researchers?|people|anyone|someone|somebody)\b",
                               re.I)
 _ASKS_WHO = re.compile(r"\W*(?:who|whom|which (?:researchers|people|candidates|authors|persons))\b", re.I)
-_PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "top_coauthors", "profile", "dossier", "fit",
+_PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "years", "top_coauthors", "profile", "dossier", "fit",
                "draft", "fact"}
+
+
+# Words that name a part of a paper ("its abstract", "the link", "its title again"), never what it is about.
+_PAPER_PARTS = frozenset("abstract summary link url doi pdf title name again please its it".split())
+_PART_ASKED = re.compile(r"\b(?:title|abstract|summary|link|url|doi|pdf)\b", re.I)
 
 
 class OfflineParser:
@@ -157,6 +162,10 @@ class OfflineParser:
         )
         if counted and request.limit is None:
             request.limit = slots.limit(counted.group())
+        if request.aspect == "when" and CUES["years"].search(rest):
+            request.aspect = None  # "how many papers each year": a tally of their years, not one paper's date
+        if request.topic and set(request.topic.lower().split()) <= _PAPER_PARTS:
+            request.topic = request.query = ""  # "and the abstract?", "the link?": a part of a paper, no topic
         if resolution.unknown:
             request.unknown_name = resolution.unknown[0].name
             request.namesakes = resolution.unknown[0].namesakes
@@ -174,6 +183,9 @@ class OfflineParser:
             request.unheld = "citation counts"
         request.title = missing.value if missing else ""
         request.op = self._operation(frame, request, forced, has_draft, remembered, focused)
+        if request.op in _PERSON_OPS - {"fact"} and not (request.people or request.unknown_name or request.options
+                                                         or request.paper_id):
+            request.unknown_name = slots.unnamed_person(plain, self.kb.resolver.common)  # no part of it is anyone's
         if missing and request.op != "title":  # "who has worked on “…”?": the quoted words are the topic
             spans.remove((missing.start, missing.end, "TITLE"))
             request.title, rest = "", _apply(text, spans, blank=True)
@@ -227,7 +239,8 @@ class OfflineParser:
                 remembered else {"with_coauthor", "together"}
         if not CUES["help"].search(frame) and (request.topic or named):
             allowed.discard("help")  # "any researchers doing chess engines?" asks for people, not for help
-        if named == 0 and slots.revision(frame) and len(frame.split()) <= 14 and (has_draft or not request.topic
+        asks_part = focused and not has_draft and _PART_ASKED.search(frame)  # "its title again?": of the paper shown
+        if named == 0 and not asks_part and slots.revision(frame) and len(frame.split()) <= 14 and (has_draft or not request.topic
                                                                                    or CUES["draft"].search(frame)
                                                                                    or re.search(r"\b(?:it|this|that)\b", frame)):
             return "revise"  # "make it shorter": with no draft yet, the router says so
@@ -242,21 +255,24 @@ class OfflineParser:
         elif re.match(r"^\W*(?:(?:please|pls|can you|could you)\s+)?(?:add|import)\b", frame, re.I):
             return "add"  # an imperative "add NAME" / "import NAME's publications"
         op = max(allowed or vote, key=vote.get)
+        if op == "years" and not CUES["years"].search(frame):  # "PERSON's YEAR papers" lists, it tallies nothing
+            op = max((allowed or set(vote)) - {"years"}, key=vote.get)
         if op == "title" and request.title and not named and _PEOPLE_ON_TOPIC.search(frame):
             return "find"  # "who has worked on “neural question generation for …”?": a topic in quotes
         if named == 0 and remembered and not request.paper_id and _PAPER_PRONOUN.search(frame) and \
-                request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "help") and \
+                request.aspect in ("who", "when", "where", "link") and op not in ("draft", "revise", "help") and \
                 (op != "find" or request.aspect == "who" and not _PEOPLE_ON_TOPIC.search(frame)):
             return "fact"  # "which venue was that in?", "and its other authors?": the paper just shown
         if named == 0 and focused and not (request.topic or request.paper_id or request.title) and \
-                request.aspect in ("who", "when", "where") and op not in ("draft", "revise", "help", "title") and \
+                request.aspect in ("who", "when", "where", "link", "about", "all") and \
+                op not in ("draft", "revise", "title") and (op != "help" or asks_part or request.aspect != "about") and \
                 not _PEOPLE_ON_TOPIC.search(frame):
             return "fact"  # "authors?", "the other authors?" right after one paper: nothing else to ask about
         if request.paper_id and named == 1 and request.aspect and op in ("fact", "papers", "count", "venues",
                                                                         "top_coauthors", "profile", "latest", "oldest"):
             return "title"  # "in which year did X put out PLATO?": a fact of the paper named, X beside it
         described = sum(len(w) > 2 for w in request.topic.split()) >= 3  # "the paper on X", not "most common"
-        if named == 1 and request.people and described and request.aspect in ("who", "when", "where") and \
+        if named == 1 and request.people and described and request.aspect in ("who", "when", "where", "link") and \
                 op in ("papers", "count", "venues", "top_coauthors", "profile"):
             op = "fact"  # a question of who, when or where about a paper it describes
         shown = bool(named == 1 and request.people and remembered and _PAPER_PRONOUN.search(frame))
@@ -266,7 +282,7 @@ class OfflineParser:
         if terse and not focused and named == 0 and remembered and request.aspect == "where":
             return "venues"
         terse = terse and focused
-        if ((named == 0 or shown) and remembered and request.aspect in ("who", "when", "where") and not described
+        if ((named == 0 or shown) and remembered and request.aspect in ("who", "when", "where", "link") and not described
                 and (op in ("top_coauthors", "venues", "fact") or terse)
                 and not CUES.get(op, re.compile("^$")).search(frame)):
             return "fact"  # "who were her co-authors on it?" after a paper: that paper's, not her most frequent ones
@@ -280,7 +296,7 @@ class OfflineParser:
             op = "papers"  # "anything on retrieval from X", "X's speech translation work": their papers on it
         if op == "dossier" and _WORK_ON.search(frame):
             op = "papers"  # "X's work on languages" asks for papers; "which languages does X speak" for the dossier
-        if op == "fact" and (request.aspect not in ("who", "when", "where", "about") or named and not described
+        if op == "fact" and (request.aspect not in ("who", "when", "where", "link", "about") or named and not described
                              or not named and not remembered):
             op = "papers"
         if not named and op == "papers" and request.topic and not request.paper_id and _ASKS_WHO.match(frame):

@@ -15,6 +15,7 @@ Operation = Literal[
     "oldest",          # a person's first paper(s)
     "count",           # how many papers (with the same filters as "papers")
     "venues",          # where a person publishes, with counts
+    "years",           # how many papers a person published each year
     "top_coauthors",   # who a person writes with most
     "with_coauthor",   # the papers two people wrote together
     "together",        # whether two people ever wrote together
@@ -28,7 +29,7 @@ Operation = Literal[
     "revise",          # change the current draft
     "add",             # import a person from the scholarly sources
 ]
-Aspect = Literal["who", "when", "where", "about", "all"]
+Aspect = Literal["who", "when", "where", "link", "about", "all"]
 Channel = Literal["email", "linkedin", "whatsapp", "telegram"]
 Revision = Literal["shorter", "formal", "warmer", "translate", "regenerate"]
 DossierField = Literal["email", "affiliation", "links", "languages", "notes"]

@@ -31,6 +31,12 @@ CUES = {
                          r"\b(?:most|usually|often|mainly|typically|regularly)|(?:most|usually|often|mainly|typically|"
                          r"regularly)\b.*\b(?:venue|conference|journal)s?|o[uù]\s+(?:\w+\s+)?publi\w*|"
                          r"quelles?\s+(?:conf[ée]rences|revues|venues))\b", re.I),
+    # Papers counted year by year ("per year", "most active"); "their 2021 papers" names a year, it asks no tally.
+    # ("their papers by year", "sorted by year" ask for a list in that order)
+    "years": re.compile(r"\b(?:each|per|every|a) year\b|(?<!sorted )(?<!ordered )(?<!arranged )(?<!listed )"
+                        r"(?<!papers )\bby year\b|\byear[- ](?:by|on|over)[- ]year\b|\btimeline\b|"
+                        r"\bover the years\b|\bmost (?:active|productive|prolific)\b|\bbusiest\b|\bpeak\b|"
+                        r"\b(?:which|what) years?\b.*\bmost\b|\bpar an(?:n[ée]e)?\b|\bchaque ann[ée]e\b", re.I),
     "top_coauthors": re.compile(r"\b(?:most|often|frequent\w*|regular\w*|go-to|closest|main|top|usual\w*)\b.*"
                                 r"\b(?:co-?authors?|collaborat\w+|works? with|publish\w* with|partners?)\b|"
                                 r"\b(?:co-?authors?|collaborat\w+)\b.*\bmost\b|\bwho(?:m)?\b.*\bmost\b.*\bwith\b|"
