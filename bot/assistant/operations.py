@@ -244,41 +244,6 @@ def years(kb, person: Candidate, request: Request) -> Answer:
     return answer(text, shown, [person.id], "years", ranked=[p.id for p in pool])
 
 
-def top_coauthors(kb, person: Candidate, request: Request) -> Answer:
-    pool = filtered(kb, person.id, request)
-    if request.topic and pool:  # "who did X work with on data selection?": their co-authors on those papers
-        pool, _, holds = on_topic(kb, person, request, pool)
-        if not holds:
-            return nothing_for(kb, person, request, "top_coauthors")
-    counts = Counter(a for p in pool for a in dict.fromkeys(p.author_ids) if a != person.id)
-    ranked = [(a, n) for a, n in counts.most_common() if a in kb.catalog.candidates][:5]
-    if not ranked:
-        text = f"{person.name} has no co-authors in the knowledge base: their {len(pool)} papers are theirs alone."
-        return answer(text, [], [person.id], "top_coauthors", status="not_found")
-    names = [f"{kb.catalog.candidates[a].name} ({n} joint paper{'s' if n > 1 else ''})" for a, n in ranked]
-    joint = [p for p in pool if ranked[0][0] in p.author_ids][:3]
-    text = (f"{person.name} has {len(counts)} co-author{'s' * (len(counts) != 1)}{_filters(request)} in the "
-            f"knowledge base, over {len(pool)} paper{'s' * (len(pool) != 1)}. The most frequent is {names[0]}"
-            + (f", then {_name_list(names[1:])}" if len(names) > 1 else "") + ".")
-    text += "\nTheir joint papers with the first:\n" + _listing(joint)
-    return answer(text, joint, [person.id, *[a for a, _ in ranked]], "top_coauthors")
-
-
-def joint(kb, first: Candidate, second: Candidate, request: Request, yes_no: bool) -> Answer:
-    pool = filtered(kb, first.id, request, coauthor=second.id)
-    if request.topic and pool:
-        pool, _, holds = on_topic(kb, first, request, pool)
-        pool = pool if holds else []
-    op = "together" if yes_no else "with_coauthor"
-    if not pool:
-        text = (f"No: {first.name} and {second.name} have no paper together{_filters(request)} in the knowledge "
-                f"base ({first.name} has {len(first.paper_ids)} papers here, {second.name} {len(second.paper_ids)}).")
-        return answer(text, [], [first.id, second.id], op, status="not_found")
-    head = f"Yes: {first.name} and {second.name} wrote " if yes_no else f"{first.name} and {second.name} wrote "
-    text = head + f"{len(pool)} paper{'s' if len(pool) > 1 else ''} together{_filters(request)}:\n" + _listing(pool)
-    return answer(text, pool, [first.id, second.id], op)
-
-
 def paper_fact(kb, paper: Paper, aspect: str | None, person: Candidate | None = None, op: str = "fact",
                closest: bool = False) -> Answer:
     """Who wrote, when, where, or what a paper is about (all of it when the aspect is not said). ``closest``: the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from bot.assistant import identity, operations as ops, topical
+from bot.assistant import coauthors, identity, operations as ops, topical
 from bot.assistant.evidence import measure
 from bot.assistant.offline import _ref, _where
 from bot.assistant.protocol import NOT_FOUND_PHRASE, CandidateHit, Conversation
@@ -91,7 +91,7 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
     if op in ("with_coauthor", "together"):
         if len(people) < 2:
             return ops.answer("With whom? Name the second person.", [], [person.id], op, status="clarify")
-        return ops.joint(kb, person, kb.catalog.candidates[people[1]], request, yes_no=op == "together")
+        return coauthors.joint(kb, person, kb.catalog.candidates[people[1]], request, yes_no=op == "together")
     if op == "latest":
         return ops.extreme(kb, person, request, newest=True)
     if op == "oldest":
@@ -102,8 +102,10 @@ def route(assistant, request: Request, conversation: Conversation | None) -> Ans
         return ops.venues(kb, person, request)
     if op == "years":
         return ops.years(kb, person, request)
+    if op == "top_coauthors" and len(people) > 1:  # "who has worked with both X and Y?"
+        return coauthors.shared_coauthors(kb, person, kb.catalog.candidates[people[1]], request)
     if op == "top_coauthors":
-        return ops.top_coauthors(kb, person, request)
+        return coauthors.top_coauthors(kb, person, request)
     if op == "profile":
         return identity.profile(kb, person)
     if op == "dossier":

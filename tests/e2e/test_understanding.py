@@ -1132,3 +1132,23 @@ def test_a_year_named_lists_that_years_papers_and_a_tally_keeps_its_filters(assi
     at_acl = assistant.ask("Which year did Fandong Meng publish the most at ACL?")
     acl = [p for p in papers_of(full_kb, "fandong-meng") if family(p.venue) == "ACL"]
     assert at_acl.intent == "years" and f"{len(acl)} papers at ACL by year" in at_acl.text
+
+
+@pytest.mark.parametrize("say", ["Who has worked with both Fandong Meng and Jinan Xu?",
+                                 "Which co-authors do Fandong Meng and Jinan Xu have in common?",
+                                 "who did Fandong Meng and Jinan Xu both write with?"])
+def test_the_co_authors_two_people_share_are_counted_from_the_catalog(assistant, full_kb, say):
+    answer = assistant.ask(say)
+    coauthors = {side: Counter(a for p in papers_of(full_kb, side) for a in set(p.author_ids))
+                 for side in ("fandong-meng", "jinan-xu")}
+    shared = {a for a in coauthors["fandong-meng"] if a in coauthors["jinan-xu"]} - {"fandong-meng", "jinan-xu"}
+    assert answer.intent == "top_coauthors" and answer.text.startswith(f"{len(shared)} people have written with both")
+    first = answer.candidate_ids[2]
+    assert first in shared and f"{coauthors['fandong-meng'][first]} papers with Fandong Meng" in answer.text
+    # every paper cited is by the shared co-author shown and one of the two
+    assert all({"fandong-meng", "jinan-xu"} & set(full_kb.catalog.papers[p].author_ids) for p in cited(answer))
+
+
+def test_nobody_shared_is_said_and_nothing_cited(assistant):
+    answer = assistant.ask("Who has worked with both Fandong Meng and Lucia Specia?")
+    assert answer.status == "not_found" and not cited(answer) and answer.text.startswith("Nobody")

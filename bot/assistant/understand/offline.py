@@ -25,6 +25,12 @@ _OTHERS_THAN = re.compile(r"\bwho else\b.*\b(?:besides|other than|apart from|exc
                           r"\b(?:anyone|someone|people|researchers|candidates)\b.*\b(?:besides|other than|apart from|"
                           r"except|aside from|like)\s+PERSON\b", re.I)
 # "who did X work with on Y?", "has anyone worked with X on Y?": the people they wrote with (on Y).
+# "Who has worked with both X and Y?", "co-authors X and Y have in common", "anyone who wrote with X and with Y".
+_WITH_BOTH = re.compile(r"\b(?:who|whom|anyone|someone|anybody|somebody|which (?:people|researchers|co-?authors))\b.*"
+                        r"\b(?:with|alongside)\s+(?:both\s+PERSON\b.*\bPERSON2|PERSON\b.*\b(?:and|&)\s+(?:with\s+)?PERSON2\b.*"
+                        r"\bboth\b|PERSON\s+and\s+with\s+PERSON2)\b|\b(?:co-?authors?|collaborators)\b.*\b(?:in common|shared|"
+                        r"share|both)\b|\b(?:common|shared|mutual)\s+(?:co-?authors?|collaborators)\b|"
+                        r"\b(?:who|whom)\b.*\bPERSON\b.*\bPERSON2\s+both\s+(?:\w+\s+){0,2}with\b", re.I)
 _WORKED_WITH = re.compile(r"\b(?:who|whom|anyone|someone|anybody|somebody)\b.*\b(?:work(?:ed|s)?|wr[io]te|written|"
                           r"collaborated|published|teamed up|co-?authored)\s+with\s+PERSON\b(?!['’]s)|\bwho\b.*\bPERSON\b.*\b"
                           r"(?:work(?:ed|s)?|wr[io]te|written|collaborated?|publish(?:ed)?|teamed up)\s+with\b|"
@@ -230,6 +236,8 @@ class OfflineParser:
             return "find"  # "who else works on retrieval besides X?": people on the topic, X left out
         if named == 1 and request.people and _WORKED_WITH.search(frame):
             return "top_coauthors"
+        if named == 2 and len(request.people) == 2 and _WITH_BOTH.search(frame):
+            return "top_coauthors"  # "who has worked with both X and Y?": the co-authors they share
         if named >= 2:
             allowed &= {"with_coauthor", "together", "draft", "fit"}
         elif named == 1:
