@@ -22,7 +22,7 @@ from bench.calibration_topics import GLOSSED, GLOSSED_OFF, OFF_CORPUS, TOPICS  #
 from bench.common import bench_kb  # noqa: E402
 from bot.assistant import finder  # noqa: E402
 from bot.assistant.affinity import RELEVANT, TopicScores  # noqa: E402
-from bot.assistant.topics import says, terms_of  # noqa: E402
+from bot.assistant.terms import says, terms_of  # noqa: E402
 
 
 def main() -> None:

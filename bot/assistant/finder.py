@@ -18,7 +18,7 @@ from typing import Callable
 
 from bot.assistant.affinity import QUESTION_WEIGHTS, RELEVANT, TopicScores, relevance
 from bot.assistant.protocol import CandidateHit
-from bot.assistant.topics import says, terms_of
+from bot.assistant.terms import says, terms_of
 from bot.models import Citation, Paper
 
 # Words that frame a "who has worked on X" question; left in, they match every paper's abstract.

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from bot.assistant.affinity import RELEVANT, TopicScores, fit, rank, soft_max
 from bot.assistant.evidence import measure
 from bot.assistant.finder import FLOOR, TERM_SHARE, find_candidates, search_text
-from bot.assistant.topics import says, terms_of
+from bot.assistant.terms import says, terms_of
 from bot.cli import app
 
 
@@ -155,7 +155,7 @@ def test_a_topics_context_words_are_not_terms_that_make_a_paper_count(full_kb):
     # "... in dialogue" and "... or translation" name the field around the topic: half the corpus says them.
     assert terms_of(full_kb, "lexical simplification, in dialogue or translation", TERM_SHARE) == \
         terms_of(full_kb, "lexical simplification", TERM_SHARE)
-    # each word by its root (topics.ROOT letters of its stem): "lexic simplif" is "lexic simpli"
+    # each word by its root (terms.ROOT letters of its stem): "lexic simplif" is "lexic simpli"
     assert terms_of(full_kb, "code-switching or lexical simplification", TERM_SHARE) == ["code switch", "lexic simpli"]
 
 

@@ -176,7 +176,7 @@ def test_a_gloss_in_brackets_stays_with_its_topic():
 
 
 def test_a_term_is_said_in_any_form_of_its_words():
-    from bot.assistant.topics import says, terms_of
+    from bot.assistant.terms import says, terms_of
 
     corpus = _Corpus("Empathy in Conversations with Counsellors", "Hallucinated Content in Abstractive Summaries",
                      "Sympathetic Listening Robots", "A Survey of Tokenisation")
@@ -186,7 +186,7 @@ def test_a_term_is_said_in_any_form_of_its_words():
 
 
 def test_which_translation_it_is_is_no_part_of_a_term_of_translation():
-    from bot.assistant.topics import says, terms_of
+    from bot.assistant.terms import says, terms_of
 
     corpus = _Corpus("Streaming Translation of Sami Lectures", "Streaming Neural Machine Translation at the Harbour",
                      "Streaming Speech Recognition", "Machine Learning for Ferry Timetables", "Tagging Sami Verbs")

@@ -17,6 +17,7 @@ from bot.assistant.understand import slots
 from bot.assistant.understand.frames import frame_of, topic_of
 from bot.assistant.understand.request import Request
 from bot.assistant.understand.titles import TitleIndex
+from bot.assistant.understand.unnamed import unnamed_person
 from bot.assistant.understand.vote import CUES, Examples
 from bot.knowledge.retrieve import clean_query
 
@@ -191,7 +192,7 @@ class OfflineParser:
         request.op = self._operation(frame, request, forced, has_draft, remembered, focused)
         if request.op in _PERSON_OPS - {"fact"} and not (request.people or request.unknown_name or request.options
                                                          or request.paper_id):
-            request.unknown_name = slots.unnamed_person(plain, self.kb.resolver.common)  # no part of it is anyone's
+            request.unknown_name = unnamed_person(plain, self.kb.resolver.common)  # no part of it is anyone's
         if missing and request.op != "title":  # "who has worked on “…”?": the quoted words are the topic
             spans.remove((missing.start, missing.end, "TITLE"))
             request.title, rest = "", _apply(text, spans, blank=True)
