@@ -287,12 +287,14 @@ class NameResolver:
             # "Koehn and Post": a surname that is also a word of the papers, capitalised after "and" or "with"
             # beside a person named, is the second person.
             paired = partner(i) and bool(mentions)
+            # "Which of Post's papers …": a capitalised word with a possessive is a name, though the papers use it.
+            owned = not all_lower and text[start].isupper() and text[start:end].lower().endswith(("'s", "’s"))
             # An accent nobody's surname has makes it a word: French "Où …?" is not Ou.
             raw = _POSSESSIVE.sub("", text[start:end].lower())
             if raw != fold(raw) and raw not in self._accented:
                 continue
             if not pronoun_name and ((len(word) < 3 and not short_ok) or word in _STOPWORDS
-                                     or word in self._common and not paired or not plausible(i, 1)) \
+                                     or word in self._common and not (paired or owned) or not plausible(i, 1)) \
                     or text[start:end].isupper() or text[end:end + 1] == "-" or word not in self._surname:
                 continue
             # "Mohit" is one person's surname and other people's given name: all of them are meant.
@@ -306,8 +308,13 @@ class NameResolver:
                 continue
             take(i, 1, [p for p in ids if p in full_names] or ids, 80.0)
         for i, (start, end, word) in enumerate(tokens):  # a given name alone ("Ivan's papers") names whoever goes by it
+            # Beside a full name, one person's given name, capitalised, in a question of two people's joint work
+            # ("Has Fandong worked with Jie Zhou?") is that person.
+            beside = not all_lower and text[start].isupper() and len(self._first.get(word, ())) == 1 and \
+                bool(_TWO_PEOPLE.search(text))
             if (len(word) < 3 or word in _STOPWORDS or word in self._common or not plausible(i, 1)
-                    or text[start:end].isupper() or word not in self._first or full_names and not partner(i)):
+                    or text[start:end].isupper() or word not in self._first
+                    or full_names and not partner(i) and not beside):
                 continue
             take(i, 1, self._ordered(self._first[word]), 70.0)
         for mention in mentions:

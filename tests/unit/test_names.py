@@ -195,3 +195,18 @@ def test_a_name_written_surname_first_is_its_holder_and_marked_as_read_so():
 def test_an_unknown_name_is_said_whole_with_its_hyphenated_surname():
     unknown = KAURS.resolve("email Dr. Meiling Wisniewska-Kowal about our team").unknown
     assert [m.name for m in unknown] == ["Meiling Wisniewska-Kowal"] and unknown[0].namesakes == ["lin-meiling"]
+
+
+def test_a_surname_that_is_a_word_is_a_name_when_written_as_someones_with_a_possessive():
+    resolver = NameResolver({"matt-post": ["Matt Post"]},
+                            common=common_words(["post hoc", "post-editing effort", "a post", "the post office"]))
+    assert resolver.resolve("Which of Post's papers are on evaluation?").ids == ["matt-post"]
+    assert resolver.resolve("post's effort in the post office").ids == []  # lower case: the word
+    assert resolver.resolve("the effort of post-editing").ids == []
+
+
+def test_one_persons_given_name_beside_a_full_name_in_a_question_of_joint_work_is_that_person():
+    resolver = NameResolver({"aino-laine": ["Aino Laine"], "rico-sennrich": ["Rico Sennrich"]})
+    assert resolver.resolve("Has Aino worked with Rico Sennrich?").ids == ["aino-laine", "rico-sennrich"]
+    # without a question of joint work, the lone given name beside a full name is left alone
+    assert resolver.resolve("Rico Sennrich's papers on Aino").ids == ["rico-sennrich"]
