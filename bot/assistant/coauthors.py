@@ -6,10 +6,15 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.assistant.offline import _name_list
-from bot.assistant.operations import _filters, _listing, answer, filtered, nothing_for
+from bot.assistant.operations import _filters, _listing, answer, filtered, nothing_for, on_the_topic
 from bot.assistant.topical import on_topic
 from bot.assistant.understand.request import Request
 from bot.models import Answer, Candidate, Paper
+
+
+def _coauthors(papers: list[Paper], *left_out: str) -> Counter:
+    """How many of the papers each co-author is on (a name listed twice on a paper counts once)."""
+    return Counter(a for p in papers for a in dict.fromkeys(p.author_ids) if a not in left_out)
 
 
 def top_coauthors(kb, person: Candidate, request: Request) -> Answer:
@@ -18,7 +23,7 @@ def top_coauthors(kb, person: Candidate, request: Request) -> Answer:
         pool, _, holds = on_topic(kb, person, request, pool)
         if not holds:
             return nothing_for(kb, person, request, "top_coauthors")
-    counts = Counter(a for p in pool for a in dict.fromkeys(p.author_ids) if a != person.id)
+    counts = _coauthors(pool, person.id)
     ranked = [(a, n) for a, n in counts.most_common() if a in kb.catalog.candidates][:5]
     if not ranked:
         text = f"{person.name} has no co-authors in the knowledge base: their {len(pool)} papers are theirs alone."
@@ -36,8 +41,7 @@ def shared_coauthors(kb, first: Candidate, second: Candidate, request: Request) 
     """The people who wrote with both ("who has worked with both X and Y?"), by their joint papers with the two,
     each count from the catalog and one joint paper with each of the two cited."""
     mine = {side.id: filtered(kb, side.id, request) for side in (first, second)}
-    counts = {side: Counter(a for p in papers for a in dict.fromkeys(p.author_ids) if a not in (first.id, second.id))
-              for side, papers in mine.items()}
+    counts = {side: _coauthors(papers, first.id, second.id) for side, papers in mine.items()}
     both = sorted((a for a in counts[first.id] if a in counts[second.id] and a in kb.catalog.candidates),
                   key=lambda a: (-(counts[first.id][a] + counts[second.id][a]), a))
     if not both:
@@ -64,10 +68,7 @@ def shared_coauthors(kb, first: Candidate, second: Candidate, request: Request) 
 
 
 def joint(kb, first: Candidate, second: Candidate, request: Request, yes_no: bool) -> Answer:
-    pool = filtered(kb, first.id, request, coauthor=second.id)
-    if request.topic and pool:
-        pool, _, holds = on_topic(kb, first, request, pool)
-        pool = pool if holds else []
+    pool = on_the_topic(kb, first, request, filtered(kb, first.id, request, coauthor=second.id))
     op = "together" if yes_no else "with_coauthor"
     if not pool:
         text = (f"No: {first.name} and {second.name} have no paper together{_filters(request)} in the knowledge "

@@ -36,7 +36,8 @@ def _filters(request: Request, loose: bool = False) -> str:
     if request.venue:
         parts.append(f"outside {request.venue[4:]}" if request.venue.startswith("not ") else f"at {request.venue}")
     if request.track:
-        parts.append(f"in {TRACKS[request.track]}" + (" (or of proceedings that do not say the track)" * loose))
+        unsaid = " (or of proceedings that do not say the track)" if loose else ""
+        parts.append(f"in {TRACKS[request.track]}{unsaid}")
     low, high = request.years
     if low and high and low == high:
         parts.append(f"in {low}")
@@ -80,6 +81,14 @@ def picked(kb, person: Candidate, request: Request) -> tuple[list[Paper], list[s
     return on_topic(kb, person, request, pool, anywhere)
 
 
+def on_the_topic(kb, person: Candidate, request: Request, pool: list[Paper]) -> list[Paper]:
+    """The papers of ``pool`` on the request's topic (all of them without one; none when the evidence fails)."""
+    if not request.topic or not pool:
+        return pool
+    chosen, _, holds = on_topic(kb, person, request, pool)
+    return chosen if holds else []
+
+
 def _listing(papers: list[Paper], start: int = 1) -> str:
     return "\n".join(f"[{i}] {_ref(p)} ({_where(p)})" for i, p in enumerate(papers, start))
 
@@ -116,10 +125,11 @@ _ORDER = {False: "newest first", True: "oldest first"}
 
 def _track_said(kb, person: Candidate, request: Request, result: Answer) -> Answer:
     """A track asked for is known only where the proceedings say it: how many of the person's papers they do not."""
-    unsaid = sum(p.track is None for p in kb.catalog.papers_of(person.id))
+    mine = kb.catalog.papers_of(person.id)
+    unsaid = sum(p.track is None for p in mine)
     if request.track and unsaid and not request.single:  # a paper picked says it in its own words
         result.text += (f"\n(The track is known where the proceedings say it; for {unsaid} of {person.name}'s "
-                        f"{len(kb.catalog.papers_of(person.id))} papers they do not.)")
+                        f"{len(mine)} papers they do not.)")
     return result
 
 
@@ -161,11 +171,7 @@ def _papers(kb, person: Candidate, request: Request) -> Answer:
 
 
 def extreme(kb, person: Candidate, request: Request, newest: bool) -> Answer:
-    pool = filtered(kb, person.id, request, coauthor=request.coauthor)
-    if request.topic and pool:
-        pool, _, holds = on_topic(kb, person, request, pool)
-        if not holds:
-            pool = []
+    pool = on_the_topic(kb, person, request, filtered(kb, person.id, request, coauthor=request.coauthor))
     if not pool:
         return nothing_for(kb, person, request, "latest" if newest else "oldest")
     dated = [p for p in pool if p.year] or pool
@@ -194,10 +200,7 @@ def count(kb, person: Candidate, request: Request) -> Answer:
 
 
 def _count(kb, person: Candidate, request: Request) -> Answer:
-    pool = filtered(kb, person.id, request)
-    if request.topic and pool:
-        pool, _, holds = on_topic(kb, person, request, pool)
-        pool = pool if holds else []
+    pool = on_the_topic(kb, person, request, filtered(kb, person.id, request))
     venues = Counter(family(p.venue) or "other venues" for p in pool).most_common(3)
     if len(venues) == 1 and venues[0][0] == request.venue:
         venues = []  # "13 papers at EMNLP", not "…, most at EMNLP (13)"
@@ -221,10 +224,7 @@ def venues(kb, person: Candidate, request: Request) -> Answer:
 def years(kb, person: Candidate, request: Request) -> Answer:
     """How many papers the person published each year (on a topic, at a venue when asked), newest first, their
     most active year said, and the papers of that year cited."""
-    pool = filtered(kb, person.id, request)
-    if request.topic and pool:
-        pool, _, holds = on_topic(kb, person, request, pool)
-        pool = pool if holds else []
+    pool = on_the_topic(kb, person, request, filtered(kb, person.id, request))
     if not pool:
         return nothing_for(kb, person, request, "years")
     counts = Counter(p.year for p in pool if p.year)

@@ -31,10 +31,10 @@ def terms_of(kb, topic: str, share: float) -> list[str]:
     terms = []
     for part in _PARTS.split(completed(kb, topic)):
         words = [w for w in re.findall(r"[a-z][a-z0-9]+", _spelled(part)) if w not in TITLE_STOP]
-        stems = _stem_list(part)
-        kept = _kept([s[:ROOT] for s in stems])
+        every = [s[:ROOT] for s in _stem_list(part)]  # words and roots in step, as _root keeps them
+        kept = _kept(every)
         words = [w for w, keep in zip(words, kept) if keep]
-        roots = _root(" ".join(stems)).split()
+        roots = [r for r, keep in zip(every, kept) if keep]
         term = " ".join(roots)
         count = saying(term)
         for end in range(len(roots) - 1, 0, -1) if not count else ():

@@ -63,8 +63,9 @@ _PERSON_OPS = {"papers", "latest", "oldest", "count", "venues", "years", "top_co
 
 
 # Words that name a part of a paper ("its abstract", "the link", "its title again"), never what it is about.
-_PAPER_PARTS = frozenset("abstract summary link url doi pdf title name again please its it".split())
-_PART_ASKED = re.compile(r"\b(?:title|abstract|summary|link|url|doi|pdf)\b", re.I)
+_PART_WORDS = ("title", "abstract", "summary", "link", "url", "doi", "pdf")
+_PAPER_PARTS = frozenset(_PART_WORDS) | {"name", "again", "please", "its", "it"}
+_PART_ASKED = re.compile(r"\b(?:" + "|".join(_PART_WORDS) + r")\b", re.I)
 
 
 class OfflineParser:
