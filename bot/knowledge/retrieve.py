@@ -14,8 +14,8 @@ from bot.knowledge.search import Mode, Ranking
 
 # Words that frame a question but say nothing about the work itself.
 _FRAME = re.compile(
-    r"(?<![\w-])(which|what|who|where|when|whose|of|his|her|their|paper|papers|article|articles|work|works|study|"
-    r"publish(?:ed)?|quel(?:le|s|les)?|travail|travaux|de|d|"
+    r"(?<![\w-])(which one|that one|this one|which|what|who|where|when|whose|of|his|her|their|paper|papers|article|"
+    r"articles|work|works|study|publish(?:ed)?|quel(?:le|s|les)?|travail|travaux|de|d|"
     # Question grammar: it says nothing about the work, and the calibrated relevance reads absolute cosines.
     r"has|have|had|does|did|do|is|are|was|were|any|anything|ever|on|about|the|a|an|in year|in venue|can you|"
     r"pull up|tell me|show me|deals? with|dealt with|dealing with|regarding|concerning|relat(?:ed|ing) to)(?![\w-])",

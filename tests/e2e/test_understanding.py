@@ -877,6 +877,9 @@ def test_a_framing_verb_is_not_searched_as_the_work(assistant):
 
     assert clean_query("which papers deal with pruning regarding speech models") == "pruning speech models"
     assert clean_query("anything dealing with lattice rescoring") == "lattice rescoring"
+    # "Which one?" closing a description asks for the paper: "one" is not a word of the work.
+    assert clean_query("the paper pruning speech models. Which one?") == "pruning speech models."
+    assert clean_query("one-shot pruning of speech models, which one is it") == "one-shot pruning speech models, it"
 
 
 def test_a_who_question_about_a_described_paper_says_the_paper_was_picked_as_the_closest(assistant, full_kb):
