@@ -1155,3 +1155,13 @@ def test_the_co_authors_two_people_share_are_counted_from_the_catalog(assistant,
 def test_nobody_shared_is_said_and_nothing_cited(assistant):
     answer = assistant.ask("Who has worked with both Fandong Meng and Lucia Specia?")
     assert answer.status == "not_found" and not cited(answer) and answer.text.startswith("Nobody")
+
+
+def test_a_word_that_could_ask_for_a_profile_is_the_topic_after_on_or_about(assistant, full_kb):
+    # "background", "summary" ask for a profile in "X's background?"; after "on" / "about", before the topic's
+    # other words, they are the work asked about.
+    answer = assistant.ask("Taylor Berg-Kirkpatrick published something on background stories for chatbots, which one?")
+    assert answer.intent == "papers" and answer.candidate_ids == ["taylor-berg-kirkpatrick"]
+    assert cited(answer)[0] == "2021.acl-short.74"
+    assert assistant.understand("Fandong Meng did some work on profile matching, which paper?").op == "papers"
+    assert assistant.understand("what is Fandong Meng's background?").op == "profile"

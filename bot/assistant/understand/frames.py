@@ -124,12 +124,25 @@ def frame_of(text: str) -> str:
     (what the work is about) replaced by TOPIC, so that examples match whatever the topic is."""
     out: list[str] = []
     text = _ELISION.sub(r"\1 ", text)  # "d'articles" -> "d articles"
-    for word in _WORD.findall(text):
+    words = _WORD.findall(text)
+    for i, word in enumerate(words):
         if word in ("PERSON", "PERSON2", "YEAR", "VENUE", "TITLE") or word in "?/":
             out.append(word)
-        elif _FRAME.fullmatch(word) or _ASKING.fullmatch(word) or re.fullmatch(r"\w+['’]s", word) and \
-                word[:-2] in ("PERSON", "PERSON2"):
+        elif (_FRAME.fullmatch(word) or _ASKING.fullmatch(word)) and not _opens_topic(word, out, words[i + 1:]) or \
+                re.fullmatch(r"\w+['’]s", word) and word[:-2] in ("PERSON", "PERSON2"):
             out.append(word.lower() if not word.startswith("PERSON") else word)
         elif not out or out[-1] != "TOPIC":
             out.append("TOPIC")
     return " ".join(out)
+
+
+def _opens_topic(word: str, before: list[str], after: list[str]) -> bool:
+    """A word that could say what is asked ("background", "summary") opens the topic when it follows "on" or
+    "about" and a word of the topic follows it: "something on background stories", "papers about summary
+    generation". Question words and the words of grammar never do."""
+    return bool(_ASKING.fullmatch(word) and word.lower() not in _NEVER_TOPIC and before and
+                before[-1] in ("on", "about", "regarding", "concerning") and after and
+                not (_FRAME.fullmatch(after[0]) or _ASKING.fullmatch(after[0]) or after[0] in "?/"))
+
+
+_NEVER_TOPIC = {"which", "where", "when", "about", "year", "venue", "title", "topic", "person", "person2"}
