@@ -27,9 +27,10 @@ from typer.testing import CliRunner  # noqa: E402
 
 from bot.knowledge.base import KnowledgeBase  # noqa: E402
 from bot.models import Draft  # noqa: E402
+from bot.pipeline.database import database_url  # noqa: E402
 from bot.pipeline.erase import needles  # noqa: E402
 from bot.pipeline.models import Stage  # noqa: E402
-from bot.pipeline.store import PipelineStore, database_url  # noqa: E402
+from bot.pipeline.store import PipelineStore  # noqa: E402
 from bot.pipeline.traces import find_traces  # noqa: E402
 from bot.telegram.app import PERSISTENCE_FILE  # noqa: E402
 from tests.conftest import make_settings, write_subset  # noqa: E402

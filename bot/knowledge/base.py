@@ -11,8 +11,11 @@ from pathlib import Path
 from bot.knowledge.cache import EmbeddingCache
 from bot.knowledge.catalog import Catalog
 from bot.knowledge.embedder import MODEL_NAME, MiniLMEmbedder
-from bot.knowledge.ingest import IngestReport, Ingestor, discover
-from bot.knowledge.names import NameResolver, Resolution, common_words
+from bot.knowledge.files import discover
+from bot.knowledge.ingest import IngestReport, Ingestor
+from bot.knowledge.mentions import Resolution
+from bot.knowledge.name_index import common_words
+from bot.knowledge.names import NameResolver
 from bot.knowledge.search import HybridSearcher
 from bot.knowledge.store import ChromaStore, StoreError
 from bot.models import Paper

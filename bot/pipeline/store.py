@@ -3,6 +3,7 @@
 SQLite by default (a file under data_dir), PostgreSQL when a database URL says so. Every method opens its
 own short session, so the store is safe to call from the threads Telegram handlers run it in. SQLite runs
 with ``secure_delete`` so that forgotten rows are overwritten in the file, not just unlinked.
+The database's URL and engine are in ``bot.pipeline.database``, the stages in ``bot.pipeline.stages``.
 """
 
 from __future__ import annotations
@@ -10,25 +11,21 @@ from __future__ import annotations
 import datetime as dtm
 import logging
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Draft
 from bot.pipeline import audit, migrate, pg_reclaim
-from bot.pipeline.models import (
-    FUNNEL, AuditEvent, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow,
-)
+from bot.pipeline.database import database_url, open_engine
+from bot.pipeline.models import AuditEvent, FollowUp, Note, PipelineCandidate, SentMessage, Stage, StageEvent, utcnow
+from bot.pipeline.stages import StagesMixin
 
 logger = logging.getLogger(__name__)
 
-DATABASE_FILE = "pipeline.sqlite3"
-# Stages after which a follow-up about an unanswered message makes no sense any more.
-ANSWERED = {Stage.REPLIED, Stage.CALL, Stage.OFFER, Stage.JOINED, Stage.DECLINED, Stage.DO_NOT_CONTACT}
 # Stages from which sending a message moves the candidate to "contacted".
 NOT_YET_CONTACTED = {None, Stage.SOURCED}
 
@@ -48,14 +45,6 @@ class SentRecord:
     moved: bool
 
 
-def database_url(settings) -> str:
-    """The configured URL, or a SQLite file under settings.data_dir."""
-    configured = settings.pipeline.database_url
-    if configured is not None:
-        return configured.get_secret_value()
-    return f"sqlite:///{Path(settings.data_dir) / DATABASE_FILE}"
-
-
 def _default_key(url: str) -> bytes:
     """A SQLite file's key lives beside it (in the data dir by default); other databases use the settings'."""
     from bot import secret
@@ -66,27 +55,7 @@ def _default_key(url: str) -> bytes:
     return secret.default()
 
 
-def open_engine(url: str) -> Engine:
-    """An engine for the URL; a SQLite file's folder is created and its pragmas set on every connection."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(connection, _record) -> None:
-        cursor = connection.cursor()
-        # secure_delete: a deleted note is zeroed in the file, so forgetting leaves no bytes behind.
-        for pragma in ("foreign_keys=ON", "secure_delete=ON", "busy_timeout=5000"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    return engine
-
-
-class PipelineStore:
+class PipelineStore(StagesMixin):
     """Stages, notes, messages, follow-ups and audit events of every candidate, in one database."""
 
     def __init__(self, url: str, secret_key: bytes | None = None) -> None:
@@ -117,61 +86,6 @@ class PipelineStore:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    # -- stages ----------------------------------------------------------------------------------------
-    def stage_of(self, candidate_id: str) -> Stage | None:
-        with self.session() as session:
-            row = session.get(PipelineCandidate, candidate_id)
-            return Stage(row.stage) if row else None
-
-    def set_stage(self, candidate_id: str, stage: Stage, actor: str, at: dtm.datetime | None = None) -> Stage | None:
-        """Moves a candidate to a stage (any stage: people change their minds); returns the previous one."""
-        at = at or utcnow()
-        with self.session.begin() as session:
-            previous = self._set_stage(session, candidate_id, stage, actor, at)
-            if stage in ANSWERED:
-                self._close_follow_ups(session, candidate_id, at)
-            self._audit(session, actor, audit.STAGE, candidate_id, stage.value, at)
-        logger.info("Stage of %s set to %s (was %s)", audit.short_key(candidate_id), stage.value,
-                    previous.value if previous else None)
-        return previous
-
-    def _set_stage(self, session: Session, candidate_id: str, stage: Stage, actor: str,
-                   at: dtm.datetime) -> Stage | None:
-        row = session.get(PipelineCandidate, candidate_id)
-        previous = Stage(row.stage) if row else None
-        if row is None:
-            row = PipelineCandidate(candidate_id=candidate_id, stage=stage.value, stage_at=at, stage_by=actor)
-            session.add(row)
-        elif previous != stage:
-            row.stage, row.stage_at, row.stage_by = stage.value, at, actor
-        if previous != stage:
-            session.add(StageEvent(candidate_id=candidate_id, stage=stage.value, at=at, actor=actor))
-        return previous
-
-    def stages(self) -> dict[str, Stage]:
-        """Every candidate in the pipeline and their stage."""
-        with self.session() as session:
-            rows = session.execute(select(PipelineCandidate.candidate_id, PipelineCandidate.stage))
-            return {candidate_id: Stage(stage) for candidate_id, stage in rows}
-
-    def counts(self) -> dict[Stage, int]:
-        """Candidates per current stage, every stage listed."""
-        with self.session() as session:
-            query = select(PipelineCandidate.stage, func.count()).group_by(PipelineCandidate.stage)
-            found = {stage: n for stage, n in session.execute(query)}
-        return {stage: int(found.get(stage.value, 0)) for stage in Stage}
-
-    def funnel(self) -> list[tuple[Stage, int]]:
-        """For each funnel stage, how many candidates ever reached it (reaching a stage implies the earlier ones)."""
-        with self.session() as session:
-            reached = session.execute(select(StageEvent.candidate_id, StageEvent.stage)).all()
-        furthest: dict[str, int] = {}
-        for candidate_id, stage in reached:
-            if Stage(stage) in FUNNEL:
-                furthest[candidate_id] = max(furthest.get(candidate_id, 0), FUNNEL.index(Stage(stage)))
-        depth = Counter(furthest.values())
-        return [(stage, sum(n for d, n in depth.items() if d >= i)) for i, stage in enumerate(FUNNEL)]
 
     # -- notes -----------------------------------------------------------------------------------------
     def add_note(self, candidate_id: str, author: str, text: str, at: dtm.datetime | None = None) -> Note:

@@ -17,9 +17,10 @@ from bot.assistant.drafting import Company
 from bot.assistant.service import Assistant
 from bot.knowledge.base import KnowledgeBase
 from bot.pipeline import audit
+from bot.pipeline.database import database_url
 from bot.pipeline.erase import needles
 from bot.pipeline.models import Stage
-from bot.pipeline.store import PipelineStore, database_url
+from bot.pipeline.store import PipelineStore
 from bot.pipeline.traces import find_traces
 from bot.telegram.app import PERSISTENCE_FILE
 from tests.conftest import make_settings

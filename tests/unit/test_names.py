@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.knowledge.names import NameResolver, common_words, fold
+from bot.knowledge.name_index import common_words
+from bot.knowledge.names import NameResolver, fold
 
 NAMES = {
     "rico-sennrich": ["Rico Sennrich"],

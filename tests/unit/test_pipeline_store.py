@@ -9,10 +9,11 @@ import pytest
 
 from bot.models import Draft
 from bot.pipeline import audit
+from bot.pipeline.database import database_url
 from bot.pipeline.models import Stage, utcnow
 from bot.pipeline.outreach import COOLDOWN_WARNING, DO_NOT_CONTACT, contact_warnings
 from bot.pipeline.records import FORMAT, export_candidate, restore_candidate
-from bot.pipeline.store import DoNotContactError, PipelineStore, database_url
+from bot.pipeline.store import DoNotContactError, PipelineStore
 from tests.conftest import make_settings
 
 WEEK = dtm.timedelta(days=7)
