@@ -32,7 +32,8 @@ def _filters(request: Request, loose: bool = False) -> str:
     their track are among them (see filtered)."""
     parts = []
     if request.topic:
-        parts.append(f"on {request.topic}")
+        # A paper described at length is not said back as the words left of it once the framing is gone.
+        parts.append("matching what you describe" if described(request.topic) else f"on {request.topic}")
     if request.venue:
         parts.append(f"outside {request.venue[4:]}" if request.venue.startswith("not ") else f"at {request.venue}")
     if request.track:

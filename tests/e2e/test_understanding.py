@@ -1165,3 +1165,13 @@ def test_a_word_that_could_ask_for_a_profile_is_the_topic_after_on_or_about(assi
     assert cited(answer)[0] == "2021.acl-short.74"
     assert assistant.understand("Fandong Meng did some work on profile matching, which paper?").op == "papers"
     assert assistant.understand("what is Fandong Meng's background?").op == "profile"
+
+
+def test_nothing_found_for_a_paper_described_at_length_is_not_said_back_as_leftover_words(assistant):
+    answer = assistant.ask("Which of Fandong Meng's papers teaches household robots to fold laundry by watching "
+                           "videos of people doing it?")
+    assert answer.status == "not_found" and not answer.citations
+    assert "Fandong Meng has no paper matching what you describe" in answer.text
+    assert "robots fold laundry" not in answer.text  # the question's words without their grammar
+    short = assistant.ask("What has Fandong Meng published on protein folding?")
+    assert short.status == "not_found" and "on protein folding" in short.text  # a topic named is said back
